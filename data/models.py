@@ -1,0 +1,363 @@
+"""The schema: typed SQLAlchemy 2 models for every table the dashboard reads.
+
+Everything joins on the unit's official 5-digit code, stored as a string (``units.code``).
+Enumerated values are plain strings checked by CHECK constraints, so SQLite and PostgreSQL hold
+the same data and imports can report a bad value by name.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+# Named constraints keep Alembic migrations identical on SQLite (batch mode) and PostgreSQL.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+UNIT_TYPES = ("phuong", "xa")
+PEER_GROUPS = ("phuong", "xa_lowland", "xa_highland")
+SOURCE_TYPES = ("auto", "self_reported", "verified")
+TASK_ASSIGNMENT_STATES = ("not_started", "in_progress", "done")
+EXTENSION_STATES = ("pending", "approved", "rejected")
+FEEDBACK_CHANNELS = ("app", "web", "hotline", "chatbot", "zalo")
+FEEDBACK_SEVERITIES = ("urgent", "normal", "complex")
+FEEDBACK_STATES = (
+    "received",
+    "accepted",
+    "assigned",
+    "in_progress",
+    "on_hold",
+    "resolved",
+    "rejected",
+    "duplicate",
+    "reopened",
+)
+SITE_TECHNOLOGIES = ("4G", "5G")
+SITE_STATES = (
+    "planned",
+    "site_agreed",
+    "permitted",
+    "power_ready",
+    "built",
+    "integrated",
+    "on_air",
+    "blocked",
+)
+OPERATORS = ("Viettel", "VNPT", "MobiFone")
+IMPORT_KINDS = ("demo", "registry", "indicators", "tasks", "feedback", "infrastructure")
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    quoted = ", ".join(f"'{v}'" for v in values)
+    return f"{column} IN ({quoted})"
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class ImportBatch(Base):
+    """One load of data: who, when, from what, how many rows. Demo data is a batch too."""
+
+    __tablename__ = "import_batches"
+    __table_args__ = (CheckConstraint(_in("kind", IMPORT_KINDS), name="kind"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    source_name: Mapped[str] = mapped_column(String(300))
+    imported_by: Mapped[str] = mapped_column(String(120))
+    imported_at: Mapped[datetime] = mapped_column(DateTime)
+    row_count: Mapped[int] = mapped_column(Integer)
+    parameters: Mapped[str | None] = mapped_column(Text)  # JSON: seed, scale, end date, …
+
+
+class Unit(Base):
+    """One of the 102 communes and wards (from 1 July 2025)."""
+
+    __tablename__ = "units"
+    __table_args__ = (
+        CheckConstraint(_in("unit_type", UNIT_TYPES), name="unit_type"),
+        CheckConstraint(_in("peer_group", PEER_GROUPS), name="peer_group"),
+        CheckConstraint("length(code) = 5", name="code_length"),
+    )
+
+    code: Mapped[str] = mapped_column(String(5), primary_key=True)
+    name: Mapped[str] = mapped_column(String(80))
+    full_name: Mapped[str] = mapped_column(String(100))
+    name_ascii: Mapped[str] = mapped_column(String(80))
+    unit_type: Mapped[str] = mapped_column(String(10))
+    area_km2_official: Mapped[float] = mapped_column(Float)
+    population: Mapped[int] = mapped_column(Integer)
+    peer_group: Mapped[str] = mapped_column(String(20))
+    former_province: Mapped[str] = mapped_column(String(40))
+    centre_lat: Mapped[float] = mapped_column(Float)  # a point inside the unit (WGS84)
+    centre_lon: Mapped[float] = mapped_column(Float)
+    formed_from: Mapped[str] = mapped_column(Text)
+    formed_from_codes: Mapped[str] = mapped_column(Text)
+
+
+class Department(Base):
+    """A provincial department or agency that leads or coordinates Action-Plan tasks."""
+
+    __tablename__ = "departments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(20), unique=True)
+    name_vi: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200))
+    short_vi: Mapped[str] = mapped_column(String(60))
+    short_en: Mapped[str] = mapped_column(String(60))
+
+
+class IndicatorValue(Base):
+    """A unit's value for one catalogued indicator in one period (the month it describes)."""
+
+    __tablename__ = "indicator_values"
+    __table_args__ = (
+        UniqueConstraint("unit_code", "indicator_key", "period", name="unit_indicator_period"),
+        CheckConstraint(_in("source_type", SOURCE_TYPES), name="source_type"),
+        Index("ix_indicator_values_period_key", "period", "indicator_key"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    unit_code: Mapped[str] = mapped_column(ForeignKey("units.code"))
+    indicator_key: Mapped[str] = mapped_column(String(60))
+    period: Mapped[date] = mapped_column(Date)  # first day of the month described
+    value: Mapped[float] = mapped_column(Float)
+    source_type: Mapped[str] = mapped_column(String(20))
+    reported_at: Mapped[datetime] = mapped_column(DateTime)
+    evidence_ref: Mapped[str | None] = mapped_column(String(300))
+    verified_by: Mapped[str | None] = mapped_column(String(120))
+    verified_at: Mapped[datetime | None] = mapped_column(DateTime)
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batches.id"))
+
+
+class TaskCoordinator(Base):
+    __tablename__ = "task_coordinators"
+
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"), primary_key=True)
+    department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"), primary_key=True)
+
+
+class Task(Base):
+    """An Action-Plan (01-KH/BCĐ) task: what, who leads, by when, and which indicators it moves."""
+
+    __tablename__ = "tasks"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(30), unique=True)
+    plan_item: Mapped[str] = mapped_column(String(30))
+    title_vi: Mapped[str] = mapped_column(String(300))
+    title_en: Mapped[str] = mapped_column(String(300))
+    lead_department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"))
+    responsible_leader: Mapped[str] = mapped_column(String(120))
+    assigning_authority: Mapped[str] = mapped_column(String(200))
+    start_date: Mapped[date] = mapped_column(Date)
+    deadline: Mapped[date] = mapped_column(Date)
+    expected_output: Mapped[str] = mapped_column(String(300))
+    indicator_keys: Mapped[str] = mapped_column(String(300))  # comma-separated catalog keys
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batches.id"))
+
+    assignments: Mapped[list[TaskAssignment]] = relationship(
+        back_populates="task", cascade="all, delete-orphan"
+    )
+
+
+class TaskAssignment(Base):
+    """One assignee's part of a task: a commune/ward, or (``unit_code`` NULL) the lead department.
+
+    "Done" counts only once the assigning unit confirms it (``confirmed_at``).
+    """
+
+    __tablename__ = "task_assignments"
+    __table_args__ = (
+        CheckConstraint(_in("state", TASK_ASSIGNMENT_STATES), name="state"),
+        CheckConstraint("progress_pct BETWEEN 0 AND 100", name="progress_range"),
+        UniqueConstraint("task_id", "unit_code", name="task_unit"),
+        Index("ix_task_assignments_unit_code", "unit_code"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"))
+    unit_code: Mapped[str | None] = mapped_column(ForeignKey("units.code"))
+    responsible_name: Mapped[str] = mapped_column(String(120))
+    responsible_title: Mapped[str] = mapped_column(String(120))
+    deadline: Mapped[date] = mapped_column(Date)  # current deadline, after approved extensions
+    state: Mapped[str] = mapped_column(String(20))
+    progress_pct: Mapped[int] = mapped_column(Integer)
+    completed_at: Mapped[date | None] = mapped_column(Date)
+    confirmed_at: Mapped[date | None] = mapped_column(Date)
+    evidence_ref: Mapped[str | None] = mapped_column(String(300))
+    escalated: Mapped[bool] = mapped_column(Boolean, default=False)
+    escalation_note: Mapped[str | None] = mapped_column(String(300))
+
+    task: Mapped[Task] = relationship(back_populates="assignments")
+
+
+class TaskCheckin(Base):
+    __tablename__ = "task_checkins"
+    __table_args__ = (Index("ix_task_checkins_assignment_id", "assignment_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(
+        ForeignKey("task_assignments.id", ondelete="CASCADE")
+    )
+    checked_at: Mapped[date] = mapped_column(Date)
+    progress_pct: Mapped[int] = mapped_column(Integer)
+    note: Mapped[str] = mapped_column(String(300))
+    reported_by: Mapped[str] = mapped_column(String(120))
+
+
+class TaskExtension(Base):
+    __tablename__ = "task_extensions"
+    __table_args__ = (CheckConstraint(_in("state", EXTENSION_STATES), name="state"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(
+        ForeignKey("task_assignments.id", ondelete="CASCADE")
+    )
+    requested_at: Mapped[date] = mapped_column(Date)
+    old_deadline: Mapped[date] = mapped_column(Date)
+    new_deadline: Mapped[date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(String(300))
+    state: Mapped[str] = mapped_column(String(20))
+    decided_by: Mapped[str | None] = mapped_column(String(120))
+    decided_at: Mapped[date | None] = mapped_column(Date)
+
+
+class FeedbackCase(Base):
+    """A citizen feedback case (Open311 GeoReport v2, extended for Vietnam).
+
+    ``reporter_*`` columns are personal data (Decree 13/2023/NĐ-CP): pages show them masked
+    unless the viewer's role handles the case.
+    """
+
+    __tablename__ = "feedback_cases"
+    __table_args__ = (
+        CheckConstraint(_in("channel", FEEDBACK_CHANNELS), name="channel"),
+        CheckConstraint(_in("severity", FEEDBACK_SEVERITIES), name="severity"),
+        CheckConstraint(_in("status", FEEDBACK_STATES), name="status"),
+        CheckConstraint("satisfaction IS NULL OR satisfaction BETWEEN 1 AND 5", name="satisfaction"),
+        Index("ix_feedback_cases_unit_status", "unit_code", "status"),
+        Index("ix_feedback_cases_received_at", "received_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_code: Mapped[str] = mapped_column(String(30), unique=True)
+    channel: Mapped[str] = mapped_column(String(20))
+    category_group: Mapped[str] = mapped_column(String(40))
+    category: Mapped[str] = mapped_column(String(60))
+    is_question: Mapped[bool] = mapped_column(Boolean)  # asks for guidance, not a problem report
+    severity: Mapped[str] = mapped_column(String(20))
+    description: Mapped[str] = mapped_column(Text)
+    lat: Mapped[float | None] = mapped_column(Float)
+    lon: Mapped[float | None] = mapped_column(Float)
+    unit_code: Mapped[str] = mapped_column(ForeignKey("units.code"))
+    received_at: Mapped[datetime] = mapped_column(DateTime)
+    accepted_at: Mapped[datetime | None] = mapped_column(DateTime)
+    due_at: Mapped[datetime | None] = mapped_column(DateTime)
+    status: Mapped[str] = mapped_column(String(20))
+    status_reason: Mapped[str | None] = mapped_column(String(200))  # on hold / rejected reason
+    duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("feedback_cases.id"))
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime)
+    response_text: Mapped[str | None] = mapped_column(Text)
+    response_evidence_ref: Mapped[str | None] = mapped_column(String(300))
+    satisfaction: Mapped[int | None] = mapped_column(Integer)
+    reopen_count: Mapped[int] = mapped_column(Integer, default=0)
+    reporter_name: Mapped[str | None] = mapped_column(String(120))
+    reporter_phone: Mapped[str | None] = mapped_column(String(20))
+    reporter_address: Mapped[str | None] = mapped_column(String(300))
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batches.id"))
+
+
+class FeedbackStatusChange(Base):
+    __tablename__ = "feedback_status_history"
+    __table_args__ = (
+        CheckConstraint(_in("to_status", FEEDBACK_STATES), name="to_status"),
+        Index("ix_feedback_status_history_case_id", "case_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("feedback_cases.id", ondelete="CASCADE"))
+    changed_at: Mapped[datetime] = mapped_column(DateTime)
+    from_status: Mapped[str | None] = mapped_column(String(20))
+    to_status: Mapped[str] = mapped_column(String(20))
+    note: Mapped[str | None] = mapped_column(String(200))
+
+
+class InfraSite(Base):
+    """A mobile base station (BTS) site moving through the build pipeline."""
+
+    __tablename__ = "infra_sites"
+    __table_args__ = (
+        CheckConstraint(_in("technology", SITE_TECHNOLOGIES), name="technology"),
+        CheckConstraint(_in("status", SITE_STATES), name="status"),
+        CheckConstraint(_in("operator", OPERATORS), name="operator"),
+        Index("ix_infra_sites_unit_code", "unit_code"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    site_code: Mapped[str] = mapped_column(String(30), unique=True)
+    unit_code: Mapped[str] = mapped_column(ForeignKey("units.code"))
+    operator: Mapped[str] = mapped_column(String(20))
+    technology: Mapped[str] = mapped_column(String(5))
+    serves_centre: Mapped[bool] = mapped_column(Boolean)  # covers the People's Committee HQ
+    lat: Mapped[float] = mapped_column(Float)
+    lon: Mapped[float] = mapped_column(Float)
+    status: Mapped[str] = mapped_column(String(20))
+    blocked_reason: Mapped[str | None] = mapped_column(String(200))
+    planned_at: Mapped[date] = mapped_column(Date)
+    on_air_at: Mapped[date | None] = mapped_column(Date)
+    population_covered: Mapped[int] = mapped_column(Integer)
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batches.id"))
+
+
+class InfraSiteStatusChange(Base):
+    __tablename__ = "infra_site_status_history"
+    __table_args__ = (
+        CheckConstraint(_in("to_status", SITE_STATES), name="to_status"),
+        Index("ix_infra_site_status_history_site_id", "site_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("infra_sites.id", ondelete="CASCADE"))
+    changed_at: Mapped[date] = mapped_column(Date)
+    from_status: Mapped[str | None] = mapped_column(String(20))
+    to_status: Mapped[str] = mapped_column(String(20))
+    note: Mapped[str | None] = mapped_column(String(200))
+
+
+# Tables the demo generator owns, children before parents (the order to delete in).
+OPERATIONAL_TABLES = (
+    InfraSiteStatusChange.__table__,
+    InfraSite.__table__,
+    FeedbackStatusChange.__table__,
+    FeedbackCase.__table__,
+    TaskExtension.__table__,
+    TaskCheckin.__table__,
+    TaskAssignment.__table__,
+    TaskCoordinator.__table__,
+    Task.__table__,
+    IndicatorValue.__table__,
+    ImportBatch.__table__,
+)

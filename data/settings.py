@@ -1,0 +1,89 @@
+"""Where the app's settings come from: environment variables with safe embedded defaults.
+
+Every setting is named here once, so an error message can say exactly which one to fix.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+DATABASE_URL_VAR = "DATABASE_URL"
+DB_PATH_VAR = "DASHBOARD_DB_PATH"
+DEMO_SEED_VAR = "DASHBOARD_DEMO_SEED"
+DEMO_SCALE_VAR = "DASHBOARD_DEMO_SCALE"
+AUTO_DEMO_VAR = "DASHBOARD_AUTO_DEMO"
+
+DEFAULT_DB_PATH = PROJECT_ROOT / "var" / "dashboard.sqlite3"
+DEFAULT_DEMO_SEED = 20250701
+DEFAULT_DEMO_SCALE = 1.0
+
+
+class SettingError(ValueError):
+    """A setting holds a value the app cannot use; the message names the setting."""
+
+    def __init__(self, setting: str, value: str, problem: str) -> None:
+        super().__init__(f"{setting}={value!r}: {problem}")
+        self.setting = setting
+        self.value = value
+        self.problem = problem
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    url_setting: str  # which setting the URL came from, for error messages
+    demo_seed: int
+    demo_scale: float
+    auto_demo: bool
+
+
+def sqlite_url_for(path: Path) -> str:
+    return f"sqlite+pysqlite:///{path}"
+
+
+def _read_int(env: dict[str, str], name: str, default: int) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise SettingError(name, raw, "must be a whole number") from None
+
+
+def _read_scale(env: dict[str, str]) -> float:
+    raw = env.get(DEMO_SCALE_VAR, "").strip()
+    if not raw:
+        return DEFAULT_DEMO_SCALE
+    try:
+        scale = float(raw)
+    except ValueError:
+        raise SettingError(DEMO_SCALE_VAR, raw, "must be a number such as 1 or 10") from None
+    if not 0 < scale <= 100:
+        raise SettingError(DEMO_SCALE_VAR, raw, "must be greater than 0 and at most 100")
+    return scale
+
+
+def load_settings(env: dict[str, str] | None = None) -> Settings:
+    """Read the settings from ``env`` (the process environment by default)."""
+    env = dict(os.environ if env is None else env)
+    url = env.get(DATABASE_URL_VAR, "").strip()
+    if url:
+        url_setting = DATABASE_URL_VAR
+    else:
+        raw_path = env.get(DB_PATH_VAR, "").strip()
+        path = Path(raw_path).expanduser() if raw_path else DEFAULT_DB_PATH
+        url = sqlite_url_for(path.resolve())
+        url_setting = DB_PATH_VAR
+    auto_demo = env.get(AUTO_DEMO_VAR, "1").strip().lower() not in {"0", "false", "no", "off"}
+    return Settings(
+        database_url=url,
+        url_setting=url_setting,
+        demo_seed=_read_int(env, DEMO_SEED_VAR, DEFAULT_DEMO_SEED),
+        demo_scale=_read_scale(env),
+        auto_demo=auto_demo,
+    )

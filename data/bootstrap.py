@@ -34,12 +34,8 @@ def sync_reference_data(conn: Connection) -> None:
         if record.code not in existing_units:
             conn.execute(Unit.__table__.insert().values(**values))
         elif existing_units[record.code]._asdict() != values:
-            conn.execute(
-                Unit.__table__.update().where(Unit.code == record.code).values(**values)
-            )
-    existing_departments = {
-        d.code for d in conn.execute(select(Department.__table__.c.code)).all()
-    }
+            conn.execute(Unit.__table__.update().where(Unit.code == record.code).values(**values))
+    existing_departments = {d.code for d in conn.execute(select(Department.__table__.c.code)).all()}
     for department in load_departments():
         values = department.__dict__
         if department.code in existing_departments:
@@ -66,8 +62,9 @@ def _prepare(engine: Engine, settings: Settings) -> None:
                 from data.demo import generate_into
 
                 log.info("empty database: generating demo data (seed %s)", settings.demo_seed)
-                generate_into(conn, seed=settings.demo_seed, scale=settings.demo_scale,
-                              end_date=date.today())
+                generate_into(
+                    conn, seed=settings.demo_seed, scale=settings.demo_scale, end_date=date.today()
+                )
     except SQLAlchemyError as exc:
         detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
         raise DatabaseUnavailable(

@@ -40,7 +40,10 @@ class DatabaseUnavailable(Exception):
     detail: str
 
     def __str__(self) -> str:
-        return f"database unavailable ({self.reason}) — setting {self.setting}={self.target}: {self.detail}"
+        return (
+            f"database unavailable ({self.reason}) — "
+            f"setting {self.setting}={self.target}: {self.detail}"
+        )
 
 
 def safe_url(url: str) -> str:

@@ -155,7 +155,9 @@ class IndicatorValue(Base):
 class TaskCoordinator(Base):
     __tablename__ = "task_coordinators"
 
-    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"), primary_key=True)
+    task_id: Mapped[int] = mapped_column(
+        ForeignKey("tasks.id", ondelete="CASCADE"), primary_key=True
+    )
     department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"), primary_key=True)
 
 
@@ -257,7 +259,9 @@ class FeedbackCase(Base):
         CheckConstraint(_in("channel", FEEDBACK_CHANNELS), name="channel"),
         CheckConstraint(_in("severity", FEEDBACK_SEVERITIES), name="severity"),
         CheckConstraint(_in("status", FEEDBACK_STATES), name="status"),
-        CheckConstraint("satisfaction IS NULL OR satisfaction BETWEEN 1 AND 5", name="satisfaction"),
+        CheckConstraint(
+            "satisfaction IS NULL OR satisfaction BETWEEN 1 AND 5", name="satisfaction"
+        ),
         Index("ix_feedback_cases_unit_status", "unit_code", "status"),
         Index("ix_feedback_cases_received_at", "received_at"),
     )

@@ -69,7 +69,9 @@ def _parse_unit(row: dict[str, str], where: str, problems: list[str]) -> UnitRec
     if row.get("unit_type") not in UNIT_TYPES:
         problems.append(f"{where}, field unit_type: {row.get('unit_type')!r} not in {UNIT_TYPES}")
     if row.get("peer_group") not in PEER_GROUPS:
-        problems.append(f"{where}, field peer_group: {row.get('peer_group')!r} not in {PEER_GROUPS}")
+        problems.append(
+            f"{where}, field peer_group: {row.get('peer_group')!r} not in {PEER_GROUPS}"
+        )
     for field in ("name", "full_name"):
         if not row.get(field, "").strip():
             problems.append(f"{where}, field {field}: empty")
@@ -78,13 +80,18 @@ def _parse_unit(row: dict[str, str], where: str, problems: list[str]) -> UnitRec
         if population <= 0:
             raise ValueError
     except ValueError:
-        problems.append(f"{where}, field population: {row.get('population')!r} is not a positive integer")
+        problems.append(
+            f"{where}, field population: {row.get('population')!r} is not a positive integer"
+        )
     try:
         area = float(row.get("area_km2_official", ""))
         if area <= 0:
             raise ValueError
     except ValueError:
-        problems.append(f"{where}, field area_km2_official: {row.get('area_km2_official')!r} is not a positive number")
+        problems.append(
+            f"{where}, field area_km2_official: "
+            f"{row.get('area_km2_official')!r} is not a positive number"
+        )
     if len(problems) > before:
         return None
     return UnitRecord(
@@ -130,13 +137,17 @@ def load_departments(path: Path = DEPARTMENTS_FILE) -> list[DepartmentRecord]:
     problems: list[str] = []
     departments: list[DepartmentRecord] = []
     for line, row in enumerate(_read_csv(path), start=2):
-        empty = [f for f in ("code", "name_vi", "name_en", "short_vi", "short_en") if not row.get(f)]
+        empty = [
+            f for f in ("code", "name_vi", "name_en", "short_vi", "short_en") if not row.get(f)
+        ]
         if empty:
             problems.append(f"{path.name} row {line}, field {empty[0]}: empty")
             continue
         departments.append(DepartmentRecord(**{k: row[k].strip() for k in row}))
     codes = [d.code for d in departments]
-    problems += [f"{path.name}: code {c} repeats" for c in sorted({c for c in codes if codes.count(c) > 1})]
+    problems += [
+        f"{path.name}: code {c} repeats" for c in sorted({c for c in codes if codes.count(c) > 1})
+    ]
     if problems:
         raise RegistryError(problems)
     return departments

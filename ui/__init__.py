@@ -1,0 +1,1 @@
+"""Streamlit-side helpers shared by the frame and the pages: text, cached loaders, components."""

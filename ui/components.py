@@ -1,0 +1,23 @@
+"""Small layout pieces the pages share."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui.text import num, t
+
+
+def page_header(title_key: str, caption_key: str | None = None) -> None:
+    st.title(t(title_key))
+    if caption_key:
+        st.caption(t(caption_key))
+
+
+def not_built_yet(what_key: str) -> None:
+    """An honest empty state for a part that a later piece of work fills: no invented figures."""
+    st.info(t("common.not_built_yet", what=t(what_key)), icon=":material/construction:")
+
+
+def records_in_store(count: int, what_key: str) -> None:
+    """How many real records the database already holds for a page not yet built."""
+    st.caption(t("common.records_in_store", count=num(count), what=t(what_key)))

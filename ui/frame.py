@@ -1,0 +1,115 @@
+"""The app frame's pieces: language switch, database gate, navigation, demo-data banner."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+
+import streamlit as st
+
+from data.bootstrap import ensure_ready
+from data.db import DatabaseUnavailable
+from data.registry import RegistryError
+from data.settings import SettingError
+from i18n import DEFAULT_LANGUAGE, LANGUAGES
+from ui.loaders import load_dataset_status
+from ui.text import LANG_KEY, day, t
+
+log = logging.getLogger("dashboard")
+
+# (file, title key, material icon, url path); the first is the home page.
+PAGES: tuple[tuple[str, str, str, str], ...] = (
+    ("app_pages/home.py", "page.home", ":material/map:", ""),
+    ("app_pages/dossier.py", "page.dossier", ":material/location_city:", "dossier"),
+    ("app_pages/tasks.py", "page.tasks", ":material/task_alt:", "tasks"),
+    ("app_pages/feedback.py", "page.feedback", ":material/forum:", "feedback"),
+    (
+        "app_pages/infrastructure.py",
+        "page.infrastructure",
+        ":material/cell_tower:",
+        "infrastructure",
+    ),
+    ("app_pages/methodology.py", "page.methodology", ":material/functions:", "methodology"),
+    ("app_pages/presentation.py", "page.presentation", ":material/co_present:", "presentation"),
+    ("app_pages/admin.py", "page.admin", ":material/settings:", "admin"),
+)
+SECTIONS = (
+    ("nav.overview", ("page.home", "page.dossier")),
+    ("nav.subjects", ("page.tasks", "page.feedback", "page.infrastructure")),
+    ("nav.system", ("page.methodology", "page.presentation", "page.admin")),
+)
+
+_last_logged_problem: str | None = None
+
+
+def language_switch() -> str:
+    """The language control; its value lives in the URL (``?lang=EN``) so a copied link keeps it.
+
+    A bound widget writes its *displayed* option to the URL, hence the short upper-case labels.
+    """
+    choice = st.sidebar.segmented_control(
+        t("frame.language"),
+        LANGUAGES,
+        default=DEFAULT_LANGUAGE,
+        required=True,
+        format_func=str.upper,
+        key=LANG_KEY,
+        bind="query-params",
+        help=t("frame.language_help"),
+    )
+    return str(choice)
+
+
+def _log_once(message: str) -> None:
+    # The gate runs on every rerun; log a problem when it appears or changes, not each time.
+    global _last_logged_problem
+    if message != _last_logged_problem:
+        log.error(message)
+        _last_logged_problem = message
+
+
+def database_gate() -> None:
+    """Stop the run with one readable message when the database or a setting is unusable."""
+    try:
+        ensure_ready()
+    except DatabaseUnavailable as exc:
+        _log_once(str(exc))
+        st.error(
+            t(f"db_error.{exc.reason}", setting=exc.setting, target=exc.target, detail=exc.detail),
+            icon=":material/database_off:",
+        )
+        st.info(t("db_error.how_to_fix", setting=exc.setting))
+        st.stop()
+    except SettingError as exc:
+        _log_once(str(exc))
+        st.error(t("setting_error", setting=exc.setting, value=exc.value, problem=exc.problem))
+        st.stop()
+    except RegistryError as exc:
+        _log_once(str(exc))
+        st.error(t("registry_error", problems="; ".join(exc.problems[:5])))
+        st.stop()
+
+
+def navigation() -> st.navigation:  # type: ignore[valid-type]
+    by_key = {
+        key: st.Page(path, title=t(key), icon=icon, url_path=url or None, default=not url)
+        for path, key, icon, url in PAGES
+    }
+    return st.navigation(
+        {t(section): [by_key[k] for k in keys] for section, keys in SECTIONS},
+        position="sidebar",
+    )
+
+
+def demo_banner() -> None:
+    """Say plainly, on every page, when the figures are demo data."""
+    status = load_dataset_status()
+    if status.has_demo_data:
+        st.warning(
+            t("frame.demo_banner", end_date=day(_iso_date(status.demo_parameters.get("end_date")))),
+            icon=":material/science:",
+        )
+
+
+def _iso_date(iso: str | None) -> date | None:
+    return date.fromisoformat(iso) if iso else None

@@ -1,14 +1,65 @@
-"""How units are scored: the catalog and rules arrive with the metrics layer."""
+"""How units are scored: the catalog, weights, thresholds and rules, and how stable ranks are."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from ui.components import not_built_yet, page_header
-from ui.text import t
+from metrics import default_catalog
+from ui.catalog_text import catalog_table, pillar_table, stability_table
+from ui.components import page_header
+from ui.loaders import load_stability, load_units
+from ui.text import current_language, day, num, pct, t
 
+catalog = default_catalog()
 page_header("page.methodology", "methodology.caption")
-not_built_yet("methodology.what")
+st.caption(t("methodology.version", version=catalog.version))
+
+st.subheader(t("methodology.how"))
+st.markdown(
+    t(
+        "methodology.rules",
+        total=num(catalog.total_points),
+        green=num(catalog.bands.green_at_least),
+        yellow=num(catalog.bands.yellow_at_least),
+        coverage=pct(catalog.bands.min_coverage * 100, 0),
+        days=num(catalog.bands.max_days_since_update),
+    )
+)
+
+st.subheader(t("methodology.pillars"))
+st.dataframe(pillar_table(catalog), hide_index=True, width="stretch")
+
+st.subheader(t("methodology.catalog"))
+pillar_keys = [p.key for p in catalog.pillars]
+labels = {p.key: p.label.in_language(current_language()) for p in catalog.pillars}
+chosen = st.selectbox(
+    t("methodology.filter_pillar"),
+    [None, *pillar_keys],
+    format_func=lambda k: t("methodology.all_pillars") if k is None else labels[k],
+    key="methodology_pillar",
+)
+st.dataframe(catalog_table(catalog, chosen), hide_index=True, width="stretch")
+st.caption(t("methodology.sources_note"))
+
+st.subheader(t("methodology.stability"))
+result = load_stability()
+if result is None:
+    st.info(t("methodology.no_scores"))
+else:
+    summary = result.summary
+    st.caption(
+        t(
+            "methodology.stability_intro",
+            period=day(result.period),
+            scenarios=num(len(result.scenarios)),
+        )
+    )
+    cols = st.columns(3)
+    cols[0].metric(t("methodology.median_range"), num(summary.median_rank_range))
+    cols[1].metric(t("methodology.max_range"), num(summary.max_rank_range))
+    cols[2].metric(t("methodology.band_stable"), pct(summary.share_band_stable * 100, 0))
+    st.caption(t("methodology.least_stable"))
+    st.dataframe(stability_table(result, load_units()), hide_index=True, width="stretch")
 
 st.subheader(t("methodology.peer_groups"))
 st.markdown(t("methodology.peer_group_rule"))

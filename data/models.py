@@ -365,3 +365,79 @@ OPERATIONAL_TABLES = (
     IndicatorValue.__table__,
     ImportBatch.__table__,
 )
+
+
+# --- score snapshots (written by the metrics layer, one set per period) -----------------------
+
+
+class ScoreSnapshot(Base):
+    """A unit's score for one month, as computed under one catalog version from one data load.
+
+    Stored so history is cheap to read and a past month's published score can be reproduced:
+    ``catalog_version`` and ``data_version`` (the import batch the inputs ended with) say exactly
+    what produced it.
+    """
+
+    __tablename__ = "score_snapshots"
+    __table_args__ = (UniqueConstraint("period", "unit_code", name="period_unit"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    period: Mapped[date] = mapped_column(Date)
+    unit_code: Mapped[str] = mapped_column(ForeignKey("units.code"))
+    catalog_version: Mapped[str] = mapped_column(String(20))
+    data_version: Mapped[int] = mapped_column(Integer)
+    composite: Mapped[float | None] = mapped_column(Float)
+    coverage: Mapped[float] = mapped_column(Float)
+    reported: Mapped[int] = mapped_column(Integer)
+    expected: Mapped[int] = mapped_column(Integer)
+    last_update: Mapped[datetime | None] = mapped_column(DateTime)
+    band: Mapped[str] = mapped_column(String(10))
+    rank_level: Mapped[int | None] = mapped_column(Integer)
+    rank_peer: Mapped[int | None] = mapped_column(Integer)
+    delta: Mapped[float | None] = mapped_column(Float)
+    rank_delta: Mapped[int | None] = mapped_column(Integer)
+    computed_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class ScorePillarSnapshot(Base):
+    __tablename__ = "score_pillar_snapshots"
+    __table_args__ = (UniqueConstraint("period", "unit_code", "pillar", name="period_unit_pillar"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    period: Mapped[date] = mapped_column(Date)
+    unit_code: Mapped[str] = mapped_column(ForeignKey("units.code"))
+    pillar: Mapped[str] = mapped_column(String(40))
+    earned: Mapped[float] = mapped_column(Float)
+    available: Mapped[float] = mapped_column(Float)
+    score_pct: Mapped[float | None] = mapped_column(Float)
+    band: Mapped[str] = mapped_column(String(10))
+
+
+class ScoreIndicatorSnapshot(Base):
+    """The raw value behind each indicator's points: source, evidence and when it was reported."""
+
+    __tablename__ = "score_indicator_snapshots"
+    __table_args__ = (
+        UniqueConstraint("period", "unit_code", "indicator_key", name="period_unit_indicator"),
+        Index("ix_score_indicator_snapshots_unit_code", "unit_code"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    period: Mapped[date] = mapped_column(Date)
+    unit_code: Mapped[str] = mapped_column(ForeignKey("units.code"))
+    indicator_key: Mapped[str] = mapped_column(String(60))
+    value: Mapped[float | None] = mapped_column(Float)
+    value_period: Mapped[date | None] = mapped_column(Date)
+    source_type: Mapped[str | None] = mapped_column(String(20))
+    reported_at: Mapped[datetime | None] = mapped_column(DateTime)
+    evidence_ref: Mapped[str | None] = mapped_column(String(300))
+    applicable: Mapped[bool] = mapped_column(Boolean)
+    points: Mapped[float | None] = mapped_column(Float)
+    max_points: Mapped[float] = mapped_column(Float)
+
+
+SNAPSHOT_TABLES = (
+    ScoreIndicatorSnapshot.__table__,
+    ScorePillarSnapshot.__table__,
+    ScoreSnapshot.__table__,
+)

@@ -4,13 +4,24 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import pandas as pd
 from sqlalchemy import Engine, func, select
 
-from data.models import FeedbackCase, ImportBatch, IndicatorValue, InfraSite, Task, Unit
+from data.models import (
+    SNAPSHOT_TABLES,
+    FeedbackCase,
+    ImportBatch,
+    IndicatorValue,
+    InfraSite,
+    ScoreIndicatorSnapshot,
+    ScorePillarSnapshot,
+    ScoreSnapshot,
+    Task,
+    Unit,
+)
 
 
 def read_units(engine: Engine) -> pd.DataFrame:
@@ -69,3 +80,174 @@ def import_batches(engine: Engine, limit: int = 50) -> pd.DataFrame:
         return pd.read_sql(
             select(ImportBatch.__table__).order_by(ImportBatch.id.desc()).limit(limit), conn
         )
+
+
+# --- scoring inputs and stored scores ---------------------------------------------------------
+
+
+def read_indicator_measures(engine: Engine) -> pd.DataFrame:
+    """Every stored indicator value in the metrics layer's *measures* shape."""
+    query = select(
+        IndicatorValue.unit_code,
+        IndicatorValue.indicator_key,
+        IndicatorValue.period,
+        IndicatorValue.value,
+        IndicatorValue.source_type,
+        IndicatorValue.reported_at,
+        IndicatorValue.evidence_ref,
+    )
+    with engine.connect() as conn:
+        frame = pd.read_sql(query, conn)
+    frame["period"] = pd.to_datetime(frame["period"]).dt.date
+    frame["reported_at"] = pd.to_datetime(frame["reported_at"])
+    return frame
+
+
+def snapshot_versions(engine: Engine) -> tuple[str, int] | None:
+    """(catalog version, data version) of the stored snapshots, or None when there are none."""
+    with engine.connect() as conn:
+        row = conn.execute(
+            select(ScoreSnapshot.catalog_version, ScoreSnapshot.data_version).limit(1)
+        ).first()
+    return None if row is None else (row[0], int(row[1]))
+
+
+def _records(frame: pd.DataFrame, columns: list[str]) -> list[dict[str, Any]]:
+    """Rows as plain Python values (NaN and NaT → None) for an executemany insert."""
+    subset = frame[columns].astype(object).where(frame[columns].notna(), None)
+    records = subset.to_dict("records")
+    for record in records:
+        for key, value in record.items():
+            if isinstance(value, pd.Timestamp):
+                record[key] = value.to_pydatetime()
+            elif hasattr(value, "item"):  # numpy scalar
+                record[key] = value.item()
+    return records
+
+
+SNAPSHOT_UNIT_COLUMNS = [
+    "period",
+    "unit_code",
+    "composite",
+    "coverage",
+    "reported",
+    "expected",
+    "last_update",
+    "band",
+    "rank_level",
+    "rank_peer",
+    "delta",
+    "rank_delta",
+]
+SNAPSHOT_PILLAR_COLUMNS = [
+    "period",
+    "unit_code",
+    "pillar",
+    "earned",
+    "available",
+    "score_pct",
+    "band",
+]
+SNAPSHOT_INDICATOR_COLUMNS = [
+    "period",
+    "unit_code",
+    "indicator_key",
+    "value",
+    "value_period",
+    "source_type",
+    "reported_at",
+    "evidence_ref",
+    "applicable",
+    "points",
+    "max_points",
+]
+
+
+def write_snapshots(
+    engine: Engine,
+    units: pd.DataFrame,
+    pillars: pd.DataFrame,
+    indicators: pd.DataFrame,
+    *,
+    catalog_version: str,
+    data_version: int,
+    computed_at: datetime,
+) -> None:
+    """Replace every stored snapshot with these, in one transaction (all or nothing)."""
+    unit_rows = _records(units, SNAPSHOT_UNIT_COLUMNS)
+    for row in unit_rows:
+        row.update(
+            catalog_version=catalog_version, data_version=data_version, computed_at=computed_at
+        )
+    with engine.begin() as conn:
+        for table in SNAPSHOT_TABLES:
+            conn.execute(table.delete())
+        conn.execute(ScoreSnapshot.__table__.insert(), unit_rows)
+        conn.execute(
+            ScorePillarSnapshot.__table__.insert(), _records(pillars, SNAPSHOT_PILLAR_COLUMNS)
+        )
+        conn.execute(
+            ScoreIndicatorSnapshot.__table__.insert(),
+            _records(indicators, SNAPSHOT_INDICATOR_COLUMNS),
+        )
+
+
+def read_snapshot_periods(engine: Engine) -> list[date]:
+    with engine.connect() as conn:
+        periods = conn.execute(
+            select(ScoreSnapshot.period).distinct().order_by(ScoreSnapshot.period)
+        ).scalars()
+        return list(periods)
+
+
+def read_unit_snapshots(engine: Engine, period: date) -> pd.DataFrame:
+    """One row per unit for ``period``: the stored score joined with the registry facts."""
+    query = (
+        select(
+            Unit.code.label("unit_code"),
+            Unit.name,
+            Unit.full_name,
+            Unit.unit_type,
+            Unit.peer_group,
+            Unit.population,
+            *[c for c in ScoreSnapshot.__table__.c if c.name not in {"id", "unit_code"}],
+        )
+        .join(ScoreSnapshot, ScoreSnapshot.unit_code == Unit.code)
+        .where(ScoreSnapshot.period == period)
+        .order_by(Unit.code)
+    )
+    with engine.connect() as conn:
+        return pd.read_sql(query, conn)
+
+
+def read_pillar_snapshots(
+    engine: Engine, period: date | None = None, unit_code: str | None = None
+) -> pd.DataFrame:
+    query = select(ScorePillarSnapshot.__table__)
+    if period is not None:
+        query = query.where(ScorePillarSnapshot.period == period)
+    if unit_code is not None:
+        query = query.where(ScorePillarSnapshot.unit_code == unit_code)
+    with engine.connect() as conn:
+        return pd.read_sql(query, conn)
+
+
+def read_indicator_snapshots(
+    engine: Engine, period: date, unit_code: str | None = None
+) -> pd.DataFrame:
+    query = select(ScoreIndicatorSnapshot.__table__).where(ScoreIndicatorSnapshot.period == period)
+    if unit_code is not None:
+        query = query.where(ScoreIndicatorSnapshot.unit_code == unit_code)
+    with engine.connect() as conn:
+        return pd.read_sql(query, conn)
+
+
+def read_unit_history(engine: Engine, unit_code: str) -> pd.DataFrame:
+    """A unit's stored score in every period (for its trend)."""
+    query = (
+        select(ScoreSnapshot.__table__)
+        .where(ScoreSnapshot.unit_code == unit_code)
+        .order_by(ScoreSnapshot.period)
+    )
+    with engine.connect() as conn:
+        return pd.read_sql(query, conn)

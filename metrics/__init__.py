@@ -1,16 +1,66 @@
 """The metrics layer: the one place where a unit gets its numbers. Imports no Streamlit.
 
-Public interface (what pages call):
+Public interface (what pages call; everything else in the package is how it is done):
 
-- ``count_units(units)`` → :class:`metrics.overview.UnitCounts`: how many units of each type and
-  peer group, total population and area, from the registry frame ``data.queries.read_units``.
+Scores (read from the stored monthly snapshots; ``metrics.api``)
+- ``available_periods(engine)`` → the months with stored scores, oldest first.
+- ``scorecard(engine, period=None)`` → one row per unit: composite (0–100) and ``composite_01``
+  (0–1), band (green/yellow/red/grey), coverage ("n of N reported"), last update, level rank,
+  rank in peer group, change on the previous month and the improvement (delta) rank, and each
+  pillar's score and band (``pillar.<key>``, ``pillar_band.<key>``).
+- ``unit_score(engine, unit_code, period=None)`` → :class:`UnitScore`: the unit's row, its
+  pillars, every indicator (raw value, points, source type, evidence) and its history.
+- ``explain_unit(engine, unit_code, period=None)`` → :class:`UnitExplanation`: what pulls the
+  score down most, its strengths, and the smallest improvements to reach the next band.
+- ``stability(engine, period=None)`` → each unit's rank range and band changes under
+  alternative pillar weightings, with a summary.
+- ``refresh_snapshots(engine)`` → recompute and store every month's scores when data or the
+  catalog changed (the app frame calls it; cheap when nothing changed).
 
-The indicator catalog and the scoring engine (composite score, bands, explanations) join this
-interface with the metrics-layer issue.
+The catalog (``metrics.catalog``)
+- ``default_catalog()`` → the validated :class:`Catalog` in force (``catalog.yaml``);
+  ``load_catalog(path)`` raises :class:`CatalogError` listing every problem.
+
+Registry counts
+- ``count_units(units)`` → :class:`UnitCounts` from ``data.queries.read_units``.
 """
 
 from __future__ import annotations
 
+from metrics.api import (
+    Stability,
+    UnitExplanation,
+    UnitScore,
+    UnknownPeriod,
+    UnknownUnit,
+    available_periods,
+    band_counts,
+    explain_unit,
+    scorecard,
+    stability,
+    unit_score,
+)
+from metrics.catalog import Catalog, CatalogError, default_catalog, load_catalog
 from metrics.overview import UnitCounts, count_units
+from metrics.snapshots import refresh_snapshots
 
-__all__ = ["UnitCounts", "count_units"]
+__all__ = [
+    "Catalog",
+    "CatalogError",
+    "Stability",
+    "UnitCounts",
+    "UnitExplanation",
+    "UnitScore",
+    "UnknownPeriod",
+    "UnknownUnit",
+    "available_periods",
+    "band_counts",
+    "count_units",
+    "default_catalog",
+    "explain_unit",
+    "load_catalog",
+    "refresh_snapshots",
+    "scorecard",
+    "stability",
+    "unit_score",
+]

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import logging
+import threading
 from datetime import date
 
 import streamlit as st
+from sqlalchemy import Engine
 
 from data.bootstrap import ensure_ready
 from data.db import DatabaseUnavailable
 from data.registry import RegistryError
 from data.settings import SettingError
 from i18n import DEFAULT_LANGUAGE, LANGUAGES
+from metrics import CatalogError, default_catalog, refresh_snapshots
+from metrics.snapshots import snapshots_current
 from ui.loaders import load_dataset_status
 from ui.text import LANG_KEY, day, t
 
@@ -40,6 +44,7 @@ SECTIONS = (
 )
 
 _last_logged_problem: str | None = None
+_refresh_lock = threading.Lock()  # one recomputation per process, however many sessions ask
 
 
 def language_switch() -> str:
@@ -71,7 +76,12 @@ def _log_once(message: str) -> None:
 def database_gate() -> None:
     """Stop the run with one readable message when the database or a setting is unusable."""
     try:
-        ensure_ready()
+        engine = ensure_ready()
+        _ensure_scores(engine)
+    except CatalogError as exc:
+        _log_once(str(exc))
+        st.error(t("catalog_error", source=exc.source, problems="; ".join(exc.problems[:8])))
+        st.stop()
     except DatabaseUnavailable as exc:
         _log_once(str(exc))
         st.error(
@@ -88,6 +98,15 @@ def database_gate() -> None:
         _log_once(str(exc))
         st.error(t("registry_error", problems="; ".join(exc.problems[:5])))
         st.stop()
+
+
+def _ensure_scores(engine: Engine) -> None:
+    """Recompute the stored monthly scores once after data or the catalog changed."""
+    with _refresh_lock:
+        if snapshots_current(engine, default_catalog()):
+            return
+        with st.spinner(t("frame.computing_scores")):
+            refresh_snapshots(engine)
 
 
 def navigation() -> st.navigation:  # type: ignore[valid-type]

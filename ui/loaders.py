@@ -10,6 +10,7 @@ import streamlit as st
 
 from data.db import get_engine
 from data.queries import DatasetStatus, data_version, dataset_status, import_batches, read_units
+from metrics import Stability, UnknownPeriod, stability
 
 CACHE_TTL_S = 300
 
@@ -41,3 +42,17 @@ def load_dataset_status() -> DatasetStatus:
 
 def load_import_batches() -> pd.DataFrame:
     return import_batches(get_engine())  # admin only, always fresh
+
+
+@st.cache_data(ttl=CACHE_TTL_S, max_entries=4, show_spinner=False)
+def _stability(url: str, version: int) -> Stability | None:
+    del url, version
+    try:
+        return stability(get_engine())
+    except UnknownPeriod:
+        return None  # no scores stored yet
+
+
+def load_stability() -> Stability | None:
+    """Rank stability of the newest month, or None before any score is stored."""
+    return _stability(*_cache_key())

@@ -13,6 +13,9 @@ from data.migrate import current_revision, head_revision, upgrade_to_head
 from data.models import Base
 
 EXPECTED_TABLES = {
+    "score_snapshots",
+    "score_pillar_snapshots",
+    "score_indicator_snapshots",
     "units",
     "departments",
     "indicator_values",

@@ -1,0 +1,359 @@
+"""The indicator catalog: typed definitions read from ``catalog.yaml`` and validated on load.
+
+Validation collects every problem (with the indicator's or pillar's key) before failing, so one
+edit-and-reload shows all that is wrong with a catalog.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import lru_cache
+from itertools import pairwise
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+CATALOG_FILE = Path(__file__).resolve().parent / "catalog.yaml"
+KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
+POINTS_TOLERANCE = 1e-9
+
+
+class Direction(StrEnum):
+    HIGHER = "higher"
+    LOWER = "lower"
+
+
+class RuleType(StrEnum):
+    RATIO = "ratio"
+    STEP = "step"
+    FLAG = "flag"
+
+
+class SourceType(StrEnum):
+    AUTO = "auto"
+    SELF_REPORTED = "self_reported"
+    VERIFIED = "verified"
+
+
+class Frequency(StrEnum):
+    MONTHLY = "monthly"
+    QUARTERLY = "quarterly"
+    YEARLY = "yearly"
+
+
+class Basis(StrEnum):
+    CURRENT = "current"  # the value describes the period itself (or the state at its end)
+    YEAR_TO_DATE = "year_to_date"  # counts from 1 January; scored on its annual pace
+
+
+@dataclass(frozen=True)
+class Text:
+    vi: str
+    en: str
+
+    def in_language(self, lang: str) -> str:
+        return self.en if lang == "en" else self.vi
+
+
+@dataclass(frozen=True)
+class Step:
+    at: float
+    points: float
+
+
+@dataclass(frozen=True)
+class Rule:
+    type: RuleType
+    steps: tuple[Step, ...] = ()
+
+
+@dataclass(frozen=True)
+class Indicator:
+    key: str
+    pillar: str
+    label: Text
+    definition: Text
+    unit: str
+    direction: Direction
+    target: float
+    max_points: float
+    rule: Rule
+    source_type: SourceType
+    evidence: Text
+    verifier: str
+    frequency: Frequency
+    source: str
+    basis: Basis = Basis.CURRENT
+    worst: float | None = None  # lower-is-better ratio: the value that earns 0 points
+    scored: bool = True
+
+
+@dataclass(frozen=True)
+class Pillar:
+    key: str
+    weight: float
+    label: Text
+
+
+@dataclass(frozen=True)
+class Bands:
+    green_at_least: float
+    yellow_at_least: float
+    min_coverage: float
+    max_days_since_update: int
+
+
+@dataclass(frozen=True)
+class Catalog:
+    version: str
+    total_points: float
+    bands: Bands
+    max_age_months: dict[Frequency, int]
+    pillars: tuple[Pillar, ...]
+    indicators: tuple[Indicator, ...]
+
+    def pillar(self, key: str) -> Pillar:
+        return next(p for p in self.pillars if p.key == key)
+
+    def indicator(self, key: str) -> Indicator:
+        return next(i for i in self.indicators if i.key == key)
+
+    @property
+    def scored(self) -> tuple[Indicator, ...]:
+        return tuple(i for i in self.indicators if i.scored)
+
+    def with_weights(self, weights: dict[str, float]) -> Catalog:
+        """The same catalog with other pillar weights (for rank-stability checks)."""
+        pillars = tuple(Pillar(p.key, weights.get(p.key, p.weight), p.label) for p in self.pillars)
+        return Catalog(
+            self.version,
+            sum(p.weight for p in pillars),
+            self.bands,
+            self.max_age_months,
+            pillars,
+            self.indicators,
+        )
+
+
+class CatalogError(ValueError):
+    """Every problem found in a catalog, each naming its indicator or pillar."""
+
+    def __init__(self, source: str, problems: list[str]) -> None:
+        super().__init__(f"{source}: {len(problems)} problem(s)\n- " + "\n- ".join(problems))
+        self.source = source
+        self.problems = problems
+
+
+# --- parsing ------------------------------------------------------------------------------
+
+
+class _Problems(list[str]):
+    def need(self, condition: bool, message: str) -> bool:
+        if not condition:
+            self.append(message)
+        return condition
+
+
+def _text(raw: Any, where: str, field: str, problems: _Problems) -> Text:
+    if not isinstance(raw, dict) or not raw.get("vi") or not raw.get("en"):
+        problems.append(f"{where}: {field} needs both vi and en text")
+        return Text("", "")
+    return Text(str(raw["vi"]), str(raw["en"]))
+
+
+def _enum(kind: type[StrEnum], raw: Any, where: str, field: str, problems: _Problems) -> Any:
+    try:
+        return kind(raw)
+    except ValueError:
+        allowed = ", ".join(m.value for m in kind)
+        problems.append(f"{where}: {field} {raw!r} is not one of {allowed}")
+        return next(iter(kind))
+
+
+def _number(raw: Any, where: str, field: str, problems: _Problems) -> float | None:
+    if raw is None:
+        problems.append(f"{where}: missing {field}")
+        return None
+    if isinstance(raw, bool) or not isinstance(raw, int | float):
+        problems.append(f"{where}: {field} {raw!r} is not a number")
+        return None
+    return float(raw)
+
+
+def _steps_problems(steps: tuple[Step, ...], direction: Direction, max_points: float) -> list[str]:
+    """A step table runs from the best value down; values and points must both be monotonic."""
+    problems = []
+    if not steps:
+        return ["a step rule needs at least one step"]
+    for better, worse in pairwise(steps):
+        value_ok = better.at > worse.at if direction is Direction.HIGHER else better.at < worse.at
+        if not value_ok:
+            order = "decreasing" if direction is Direction.HIGHER else "increasing"
+            problems.append(f"step table is not monotonic: 'at' must be strictly {order}")
+            break
+        if not better.points > worse.points:
+            problems.append("step table is not monotonic: points must strictly decrease")
+            break
+    if steps[0].points > max_points + POINTS_TOLERANCE:
+        problems.append(f"step points {steps[0].points:g} exceed max_points {max_points:g}")
+    return problems
+
+
+def _rule(raw: Any, where: str, problems: _Problems) -> Rule:
+    if not isinstance(raw, dict):
+        problems.append(f"{where}: missing rule")
+        return Rule(RuleType.RATIO)
+    rule_type = _enum(RuleType, raw.get("type"), where, "rule type", problems)
+    steps = []
+    for step in raw.get("steps") or []:
+        at = _number(step.get("at"), where, "step 'at'", problems)
+        points = _number(step.get("points"), where, "step points", problems)
+        if at is not None and points is not None:
+            steps.append(Step(at, points))
+    return Rule(rule_type, tuple(steps))
+
+
+def _indicator(raw: dict[str, Any], pillar_keys: set[str], problems: _Problems) -> Indicator:
+    key = str(raw.get("key", ""))
+    where = f"indicator {key!r}"
+    problems.need(bool(KEY_PATTERN.match(key)), f"{where}: key must match [a-z][a-z0-9_]*")
+    pillar = str(raw.get("pillar", ""))
+    problems.need(pillar in pillar_keys, f"{where}: unknown pillar {pillar!r}")
+    direction = _enum(Direction, raw.get("direction"), where, "direction", problems)
+    target = _number(raw.get("target"), where, "target", problems)
+    max_points = _number(raw.get("max_points"), where, "max_points", problems)
+    rule = _rule(raw.get("rule"), where, problems)
+    scored = bool(raw.get("scored", True))
+    worst = raw.get("worst")
+    worst_value = None if worst is None else _number(worst, where, "worst", problems)
+    if max_points is not None:
+        if scored:
+            problems.need(max_points > 0, f"{where}: a scored indicator needs max_points > 0")
+        else:
+            problems.need(max_points == 0, f"{where}: a tracked-only indicator has max_points 0")
+    if rule.type is RuleType.STEP and max_points is not None:
+        problems += [f"{where}: {p}" for p in _steps_problems(rule.steps, direction, max_points)]
+    if rule.type is RuleType.RATIO and target is not None:
+        if direction is Direction.HIGHER:
+            problems.need(target > 0, f"{where}: a ratio rule needs a target above 0")
+        elif problems.need(
+            worst_value is not None, f"{where}: a lower-is-better ratio needs 'worst'"
+        ):
+            problems.need(worst_value > target, f"{where}: 'worst' must be above the target")
+    return Indicator(
+        key=key,
+        pillar=pillar,
+        label=_text(raw.get("label"), where, "label", problems),
+        definition=_text(raw.get("definition"), where, "definition", problems),
+        unit=str(raw.get("unit", "")),
+        direction=direction,
+        target=target or 0.0,
+        max_points=max_points or 0.0,
+        rule=rule,
+        source_type=_enum(SourceType, raw.get("source_type"), where, "source_type", problems),
+        evidence=_text(raw.get("evidence"), where, "evidence", problems),
+        verifier=str(raw.get("verifier", "")),
+        frequency=_enum(Frequency, raw.get("frequency"), where, "frequency", problems),
+        source=str(raw.get("source", "")),
+        basis=_enum(Basis, raw.get("basis", "current"), where, "basis", problems),
+        worst=worst_value,
+        scored=scored,
+    )
+
+
+def _pillars(raw: list[dict[str, Any]], problems: _Problems) -> tuple[Pillar, ...]:
+    pillars = []
+    for item in raw:
+        key = str(item.get("key", ""))
+        where = f"pillar {key!r}"
+        problems.need(bool(KEY_PATTERN.match(key)), f"{where}: key must match [a-z][a-z0-9_]*")
+        weight = _number(item.get("weight"), where, "weight", problems)
+        if weight is not None:
+            problems.need(weight > 0, f"{where}: weight must be above 0")
+        pillars.append(
+            Pillar(key, weight or 0.0, _text(item.get("label"), where, "label", problems))
+        )
+    return tuple(pillars)
+
+
+def _duplicates(keys: list[str]) -> list[str]:
+    return sorted({k for k in keys if keys.count(k) > 1})
+
+
+def _bands(raw: dict[str, Any], problems: _Problems) -> Bands:
+    values = {
+        name: _number(raw.get(name), "bands", name, problems)
+        for name in ("green_at_least", "yellow_at_least", "min_coverage", "max_days_since_update")
+    }
+    green, yellow = values["green_at_least"], values["yellow_at_least"]
+    if green is not None and yellow is not None:
+        problems.need(green > yellow, "bands: green_at_least must be above yellow_at_least")
+    coverage = values["min_coverage"]
+    if coverage is not None:
+        problems.need(0 < coverage <= 1, "bands: min_coverage must be in (0, 1]")
+    return Bands(
+        green_at_least=green or 0.0,
+        yellow_at_least=yellow or 0.0,
+        min_coverage=coverage or 0.0,
+        max_days_since_update=int(values["max_days_since_update"] or 0),
+    )
+
+
+def _totals_problems(
+    total: float, pillars: tuple[Pillar, ...], indicators: tuple[Indicator, ...]
+) -> list[str]:
+    problems = []
+    weights = sum(p.weight for p in pillars)
+    if abs(weights - total) > POINTS_TOLERANCE:
+        problems.append(f"pillar weights sum to {weights:g}, not the declared total {total:g}")
+    for pillar in pillars:
+        points = sum(i.max_points for i in indicators if i.pillar == pillar.key and i.scored)
+        if abs(points - pillar.weight) > POINTS_TOLERANCE:
+            problems.append(
+                f"pillar {pillar.key!r}: indicators' max_points sum to {points:g}, "
+                f"not its weight {pillar.weight:g}"
+            )
+    return problems
+
+
+def parse_catalog(data: dict[str, Any], source: str = "catalog") -> Catalog:
+    """Build a :class:`Catalog` from parsed YAML; raise :class:`CatalogError` with every problem."""
+    problems = _Problems()
+    version = str(data.get("version") or "")
+    problems.need(bool(version), "missing catalog version")
+    total = _number(data.get("total_points"), "catalog", "total_points", problems) or 0.0
+    bands = _bands(data.get("bands") or {}, problems)
+    pillars = _pillars(data.get("pillars") or [], problems)
+    pillar_keys = {p.key for p in pillars}
+    problems += [f"pillar {k!r}: duplicate key" for k in _duplicates([p.key for p in pillars])]
+    indicators = tuple(
+        _indicator(raw, pillar_keys, problems) for raw in data.get("indicators") or []
+    )
+    problems += [
+        f"indicator {k!r}: duplicate key" for k in _duplicates([i.key for i in indicators])
+    ]
+    if not problems:
+        problems += _totals_problems(total, pillars, indicators)
+    ages = {
+        _enum(Frequency, k, "max_age_months", "frequency", problems): int(v)
+        for k, v in (data.get("max_age_months") or {}).items()
+    }
+    problems += [f"max_age_months: missing {f.value}" for f in Frequency if f not in ages]
+    if problems:
+        raise CatalogError(source, list(problems))
+    return Catalog(version, total, bands, ages, pillars, indicators)
+
+
+def load_catalog(path: Path = CATALOG_FILE) -> Catalog:
+    with path.open(encoding="utf-8") as handle:
+        data = yaml.safe_load(handle) or {}
+    return parse_catalog(data, source=path.name)
+
+
+@lru_cache(maxsize=1)
+def default_catalog() -> Catalog:
+    """The catalog in force, loaded once per process."""
+    return load_catalog()

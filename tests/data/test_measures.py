@@ -1,0 +1,294 @@
+"""Operational measures read from a real database, on SQLite and on PostgreSQL.
+
+Two units get a handful of rows: A (22015, Phường Tuy Hòa) and B (22045, Phường Bình Kiến).
+Their populations are set to 10,000 and 20,000 so "per 10,000 people" is easy to check by hand.
+Measured periods: March, April and May 2026 (E = 1 April, 1 May, 1 June at 00:00).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+import pandas as pd
+import pytest
+from sqlalchemy import Engine, insert, select, update
+
+from data.measures import last_ended_month, load_operational_inputs, operational_periods
+from data.models import (
+    Department,
+    FeedbackCase,
+    IndicatorValue,
+    InfraSite,
+    Task,
+    TaskAssignment,
+    Unit,
+)
+from metrics.operational import operational_measures
+
+A, B = "22015", "22045"
+MAR, APR, MAY = date(2026, 3, 1), date(2026, 4, 1), date(2026, 5, 1)
+
+
+def case(code: str, unit: str, received: datetime, status: str, **extra: Any) -> dict[str, Any]:
+    return {
+        "case_code": code,
+        "channel": "app",
+        "category_group": "Hạ tầng",
+        "category": "Đèn đường",
+        "is_question": False,
+        "severity": "normal",
+        "description": "Đèn đường hỏng",
+        "unit_code": unit,
+        "received_at": received,
+        "status": status,
+        "due_at": None,
+        "resolved_at": None,
+        "response_evidence_ref": None,
+        "satisfaction": None,
+        **extra,
+    }
+
+
+CASES = [
+    # c1: on time, with evidence, 5★, resolved in April.
+    case(
+        "C1",
+        A,
+        datetime(2026, 3, 30, 9),
+        "resolved",
+        due_at=datetime(2026, 4, 6, 17),
+        resolved_at=datetime(2026, 4, 2, 10),
+        response_evidence_ref="Ảnh (3 ảnh)",
+        satisfaction=5,
+    ),
+    # c2: due 31 March 16:00, resolved late exactly at 00:00 on 1 April: no evidence, 2★.
+    # Still open at the end of March (resolved_at ≥ E), resolved in April's month.
+    case(
+        "C2",
+        A,
+        datetime(2026, 3, 31, 8),
+        "resolved",
+        due_at=datetime(2026, 3, 31, 16),
+        resolved_at=datetime(2026, 4, 1, 0, 0),
+        satisfaction=2,
+    ),
+    # c3: due 20 April, still being handled: overdue backlog from the end of April on.
+    case("C3", A, datetime(2026, 4, 10, 8), "in_progress", due_at=datetime(2026, 4, 20, 17)),
+    # c4: rejected (no deadline): counts nowhere.
+    case("C4", A, datetime(2026, 4, 11, 8), "rejected"),
+    # c5: a duplicate left with a deadline and open: not backlog either.
+    case("C5", A, datetime(2026, 4, 12, 8), "duplicate", due_at=datetime(2026, 4, 15, 17)),
+    # c6: resolved exactly at its deadline (on time), with evidence, not rated.
+    case(
+        "C6",
+        A,
+        datetime(2026, 4, 14, 8),
+        "resolved",
+        due_at=datetime(2026, 4, 21, 17),
+        resolved_at=datetime(2026, 4, 21, 17),
+        response_evidence_ref="CV 12/UBND-VP",
+    ),
+    # c7: the newest case (B): received in May, not yet accepted.
+    case("C7", B, datetime(2026, 5, 2, 8), "received"),
+]
+
+
+def seed(engine: Engine) -> None:
+    with engine.begin() as conn:
+        conn.execute(update(Unit).where(Unit.code == A).values(population=10_000))
+        conn.execute(update(Unit).where(Unit.code == B).values(population=20_000))
+        conn.execute(insert(FeedbackCase), CASES)
+        department = conn.execute(select(Department.id).limit(1)).scalar_one()
+        for number, deadline in ((1, date(2026, 3, 31)), (2, date(2026, 5, 10))):
+            conn.execute(
+                insert(Task).values(
+                    id=number,
+                    code=f"KH01-{number}",
+                    plan_item="1",
+                    title_vi="Nhiệm vụ",
+                    title_en="Task",
+                    lead_department_id=department,
+                    responsible_leader="X",
+                    assigning_authority="BCĐ",
+                    start_date=date(2026, 1, 1),
+                    deadline=deadline,
+                    expected_output="Báo cáo",
+                    indicator_keys="task_on_time_pct",
+                )
+            )
+        conn.execute(
+            insert(TaskAssignment),
+            [
+                # A, task 1: completed on its deadline (31 March), confirmed 3 April.
+                assignment(1, A, date(2026, 3, 31), "done", date(2026, 3, 31), date(2026, 4, 3)),
+                # B, task 1: due 15 April, completed late on 20 April, confirmed 22 April.
+                assignment(1, B, date(2026, 4, 15), "done", date(2026, 4, 20), date(2026, 4, 22)),
+                # The lead department's own part (no unit): never counted for a unit.
+                assignment(1, None, date(2026, 3, 1), "in_progress", None, None),
+                # A, task 2: due 10 May, not done.
+                assignment(2, A, date(2026, 5, 10), "in_progress", None, None),
+            ],
+        )
+        conn.execute(
+            insert(InfraSite),
+            [
+                site(
+                    "S1", A, "5G", True, date(2026, 4, 30), 6_000
+                ),  # A's centre, last day of April
+                site("S2", A, "4G", False, date(2026, 3, 1), 9_000),  # 4G: not 5G coverage
+                site("S3", A, "5G", False, None, 8_000, status="permitted"),  # not on air
+                site("S4", B, "5G", False, date(2026, 3, 31), 25_000),  # more than B's people
+            ],
+        )
+
+
+def assignment(
+    task: int,
+    unit: str | None,
+    deadline: date,
+    state: str,
+    completed: date | None,
+    confirmed: date | None,
+) -> dict[str, Any]:
+    return {
+        "task_id": task,
+        "unit_code": unit,
+        "responsible_name": "Y",
+        "responsible_title": "Chủ tịch",
+        "deadline": deadline,
+        "state": state,
+        "progress_pct": 100 if state == "done" else 40,
+        "completed_at": completed,
+        "confirmed_at": confirmed,
+    }
+
+
+def site(
+    code: str,
+    unit: str,
+    technology: str,
+    centre: bool,
+    on_air: date | None,
+    covered: int,
+    status: str = "on_air",
+) -> dict[str, Any]:
+    return {
+        "site_code": code,
+        "unit_code": unit,
+        "operator": "Viettel",
+        "technology": technology,
+        "serves_centre": centre,
+        "lat": 13.0,
+        "lon": 109.3,
+        "status": status,
+        "planned_at": date(2025, 9, 1),
+        "on_air_at": on_air,
+        "population_covered": covered,
+    }
+
+
+@pytest.fixture
+def measures(migrated_engine: Engine) -> pd.DataFrame:
+    seed(migrated_engine)
+    return operational_measures(load_operational_inputs(migrated_engine), [MAR, APR, MAY])
+
+
+def values(measures: pd.DataFrame, unit: str, key: str) -> list[float | None]:
+    """March, April, May; None where the measure does not apply."""
+    rows = measures[(measures["unit_code"] == unit) & (measures["indicator_key"] == key)]
+    rows = rows.sort_values("period")
+    assert rows["period"].tolist() == [MAR, APR, MAY]
+    return [
+        round(v, 4) if applies else None
+        for v, applies in zip(rows["value"], rows["applicable"], strict=True)
+    ]
+
+
+def test_feedback_measures(measures: pd.DataFrame) -> None:
+    # March's window (Jan–Mar) holds no resolution: c2 was resolved at 00:00 on 1 April.
+    # April and May: c1, c2, c6 resolved. On time: c1, c6 → 2/3. Evidence: c1, c6 → 2/3.
+    # Rated: c1 (5★), c2 (2★) → 1/2 satisfied.
+    assert values(measures, A, "feedback_on_time_pct") == [None, 66.6667, 66.6667]
+    assert values(measures, A, "feedback_evidence_pct") == [None, 66.6667, 66.6667]
+    assert values(measures, A, "feedback_satisfaction_pct") == [None, 50.0, 50.0]
+    # Backlog at 1 April: c2 (due 31 March, resolved only at that instant) → 1 per 10,000.
+    # At 1 May and 1 June: c3 (open since its deadline 20 April) → 1; c5 is a duplicate.
+    assert values(measures, A, "feedback_backlog_per_10k") == [1.0, 1.0, 1.0]
+    assert values(measures, B, "feedback_on_time_pct") == [None, None, None]
+    assert values(measures, B, "feedback_backlog_per_10k") == [0.0, 0.0, 0.0]
+
+
+def test_task_measures(measures: pd.DataFrame) -> None:
+    # A: March: task 1 due, confirmed only on 3 April → 0 %, 1 overdue. April: on time → 100 %.
+    # May: task 2 due 10 May, open → 1/2 = 50 %, 1 overdue.
+    assert values(measures, A, "task_on_time_pct") == [0.0, 100.0, 50.0]
+    assert values(measures, A, "task_overdue_count") == [1.0, 0.0, 1.0]
+    # B: nothing due in March; from April its one task, completed late → 0 %, never overdue at a
+    # month end (confirmed 22 April).
+    assert values(measures, B, "task_on_time_pct") == [None, 0.0, 0.0]
+    assert values(measures, B, "task_overdue_count") == [0.0, 0.0, 0.0]
+
+
+def test_5g_measures(measures: pd.DataFrame) -> None:
+    # A: the centre site is on air from 30 April: 6,000 / 10,000 = 60 % from April; the 4G and
+    # the not-yet-on-air sites count for nothing.
+    assert values(measures, A, "centre_5g_on_air") == [0.0, 1.0, 1.0]
+    assert values(measures, A, "population_5g_pct") == [0.0, 60.0, 60.0]
+    # B: 25,000 covered of 20,000 people from 31 March → capped at 100 %; not its centre.
+    assert values(measures, B, "centre_5g_on_air") == [0.0, 0.0, 0.0]
+    assert values(measures, B, "population_5g_pct") == [100.0, 100.0, 100.0]
+
+
+def test_every_registry_unit_is_measured(measures: pd.DataFrame) -> None:
+    assert measures["unit_code"].nunique() == 102
+    assert len(measures) == 102 * 8 * 3
+    # A unit with no rows at all: counts are 0, shares do not apply.
+    other = "22051"
+    assert values(measures, other, "task_overdue_count") == [0.0, 0.0, 0.0]
+    assert values(measures, other, "task_on_time_pct") == [None, None, None]
+
+
+def test_periods_run_from_july_2025_to_the_last_month_before_the_newest_case(
+    migrated_engine: Engine,
+) -> None:
+    assert operational_periods(migrated_engine) == []
+    seed(migrated_engine)
+    # The newest case arrived on 2 May 2026: May is not over, April is the last month.
+    periods = operational_periods(migrated_engine)
+    assert periods[0] == date(2025, 7, 1)
+    assert periods[-1] == APR
+    assert len(periods) == 10  # July 2025 … April 2026
+    with migrated_engine.begin() as conn:
+        conn.execute(
+            insert(IndicatorValue).values(
+                unit_code=A,
+                indicator_key="fibre_household_pct",
+                period=MAY,
+                value=50.0,
+                source_type="auto",
+                reported_at=datetime(2026, 6, 1),
+            )
+        )
+    # A value describing May means May has ended.
+    assert operational_periods(migrated_engine)[-1] == MAY
+
+
+def test_last_ended_month() -> None:
+    assert last_ended_month(None, None) is None
+    assert last_ended_month(datetime(2026, 1, 3, 8), None) == date(2025, 12, 1)
+    assert last_ended_month(datetime(2026, 1, 3, 8), date(2026, 1, 1)) == date(2026, 1, 1)
+
+
+def test_feedback_is_read_grouped_not_row_by_row(migrated_engine: Engine) -> None:
+    seed(migrated_engine)
+    inputs = load_operational_inputs(migrated_engine)
+    resolved = inputs.feedback_resolved.set_index("month")
+    # A's three resolutions all fall in April: one row.
+    assert len(resolved) == 1
+    assert resolved.loc[pd.Timestamp(APR), ["resolved", "on_time", "rated"]].tolist() == [3, 2, 2]
+    # Ever overdue: c2 (March → April) and c3 (April → still open).
+    spells = inputs.feedback_overdue.sort_values("from_month")
+    assert spells["from_month"].tolist() == [pd.Timestamp(MAR), pd.Timestamp(APR)]
+    assert spells["until_month"].iloc[0] == pd.Timestamp(APR)
+    assert pd.isna(spells["until_month"].iloc[1])

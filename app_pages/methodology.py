@@ -8,7 +8,7 @@ from metrics import default_catalog
 from ui.catalog_text import catalog_table, pillar_table, stability_table
 from ui.components import page_header
 from ui.loaders import load_stability, load_units
-from ui.text import current_language, day, num, pct, t
+from ui.text import current_language, month, num, pct, t
 
 catalog = default_catalog()
 page_header("page.methodology", "methodology.caption")
@@ -50,7 +50,7 @@ else:
     st.caption(
         t(
             "methodology.stability_intro",
-            period=day(result.period),
+            period=month(result.period),
             scenarios=num(len(result.scenarios)),
         )
     )

@@ -40,3 +40,10 @@ def format_datetime(value: datetime | None, lang: str) -> str:
     if value is None:
         return "–"
     return f"{value.strftime('%H:%M')} {format_date(value, lang)}"
+
+
+def format_month(value: date | datetime | None, lang: str) -> str:
+    """A scoring period (a month): "tháng 10/2026" in Vietnamese, "10/2026" in English."""
+    if value is None:
+        return "–"
+    return f"tháng {value:%m/%Y}" if lang == "vi" else f"{value:%m/%Y}"

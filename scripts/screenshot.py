@@ -20,7 +20,7 @@ CHROMIUM_ARGS = [
 ]
 
 
-def main(url: str, target: str, size: str = "1920x1080") -> None:
+def main(url: str, target: str, size: str = "1920x1080", full_page: str = "") -> None:
     width, height = (int(v) for v in size.split("x"))
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -30,8 +30,8 @@ def main(url: str, target: str, size: str = "1920x1080") -> None:
         page.wait_for_selector(
             '[data-testid="stApp"][data-test-script-state="notRunning"] h1', timeout=120_000
         )
-        page.wait_for_timeout(500)
-        page.screenshot(path=target)
+        page.wait_for_timeout(2500)  # code-split widgets (tables, metrics) load after the run
+        page.screenshot(path=target, full_page=bool(full_page))
         browser.close()
 
 

@@ -8,7 +8,7 @@ from typing import Any
 import streamlit as st
 
 from i18n import DEFAULT_LANGUAGE, normalise_language, translate
-from i18n.formats import format_date, format_number, format_percent
+from i18n.formats import format_date, format_month, format_number, format_percent
 
 LANG_KEY = "lang"  # widget key, session-state key and URL query parameter
 
@@ -31,3 +31,7 @@ def pct(value: float | None, decimals: int = 1) -> str:
 
 def day(value: date | datetime | None) -> str:
     return format_date(value, current_language())
+
+
+def month(value: date | datetime | None) -> str:
+    return format_month(value, current_language())

@@ -87,15 +87,25 @@ def _require_empty(conn: Connection) -> None:
             )
 
 
+def _next_batch_id(conn: Connection) -> int:
+    return (conn.execute(select(func.max(ImportBatch.id))).scalar_one() or 0) + 1
+
+
 def generate_into(conn: Connection, *, seed: int, scale: float, end_date: date) -> DemoSummary:
     """Write one demo data set inside the caller's transaction (the caller holds the write lock).
 
     The schema must be migrated and the registry loaded; the demo tables must be empty.
     """
+    batch_id = _next_batch_id(conn)
+    return _generate(conn, seed=seed, scale=scale, end_date=end_date, batch_id=batch_id)
+
+
+def _generate(
+    conn: Connection, *, seed: int, scale: float, end_date: date, batch_id: int
+) -> DemoSummary:
     validate_parameters(seed=seed, scale=scale, end_date=end_date)
     _require_empty(conn)
     world = load_world(conn, seed=seed, scale=scale, end_date=end_date)
-    batch_id = (conn.execute(select(func.max(ImportBatch.id))).scalar_one() or 0) + 1
     parameters = {
         "seed": seed,
         "scale": scale,
@@ -134,8 +144,12 @@ def regenerate(engine: Engine, *, seed: int, scale: float, end_date: date) -> De
     upgrade_to_head(engine)
     with exclusive_write(engine) as conn:
         sync_reference_data(conn)
+        # The newest batch id is the data version that caches and score snapshots are keyed
+        # on: the new data set must get a new one although the old batches are deleted (SQLite
+        # would otherwise hand out id 1 again).
+        batch_id = _next_batch_id(conn)
         delete_operational_rows(conn)
-        summary = generate_into(conn, seed=seed, scale=scale, end_date=end_date)
+        summary = _generate(conn, seed=seed, scale=scale, end_date=end_date, batch_id=batch_id)
         drop_transient_index(conn)
     return summary
 

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from i18n.formats import format_date, format_datetime, format_number, format_percent
+from i18n.formats import (
+    format_date,
+    format_datetime,
+    format_month,
+    format_number,
+    format_percent,
+)
 
 
 def test_vietnamese_numbers_use_dot_thousands_and_comma_decimals() -> None:
@@ -34,3 +40,8 @@ def test_dates_are_day_first_in_both_languages() -> None:
     assert format_date(date(2026, 2, 3), "vi") == "03/02/2026"
     assert format_date(date(2026, 2, 3), "en") == "03/02/2026"
     assert format_datetime(datetime(2025, 7, 1, 8, 5), "vi") == "08:05 01/07/2025"
+
+
+def test_months() -> None:
+    assert format_month(date(2026, 10, 1), "vi") == "tháng 10/2026"
+    assert format_month(date(2026, 10, 1), "en") == "10/2026"

@@ -15,6 +15,7 @@ from data.db import reset_engine
 from data.demo import generate_into, regenerate
 from data.demo.load import Rows
 from data.models import FeedbackCase, ImportBatch
+from data.queries import data_version
 from data.settings import load_settings
 from tests.data.demo.conftest import SMALL, TINY_END, checksum, counts
 
@@ -30,6 +31,10 @@ def test_regenerating_twice_leaves_exactly_one_data_set(migrated_engine: Engine)
     second = regenerate(migrated_engine, seed=3, scale=SMALL, end_date=TINY_END)
     assert counts(migrated_engine) == after_first == second.by_table() == first.by_table()
     assert _batches(migrated_engine) == 1
+    # A new data set is a new data version (the newest batch id), even on SQLite, which would
+    # reuse id 1 in an emptied table: caches and score snapshots keyed on it must not survive.
+    assert second.batch_id == first.batch_id + 1
+    assert data_version(migrated_engine) == second.batch_id
     # The transient index used to empty the feedback table is gone again.
     indexes = {ix["name"] for ix in inspect(migrated_engine).get_indexes("feedback_cases")}
     assert not any(name.startswith("tmp_") for name in indexes)

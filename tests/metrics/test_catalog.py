@@ -1,0 +1,95 @@
+"""The catalog: the real one loads; a broken one reports every problem with its key."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+import pytest
+import yaml
+
+from metrics.catalog import CATALOG_FILE, CatalogError, load_catalog, parse_catalog
+from tests.metrics.conftest import FIXTURES
+
+
+def small_catalog_data() -> dict:
+    return yaml.safe_load((FIXTURES / "small_catalog.yaml").read_text(encoding="utf-8"))
+
+
+def test_the_catalog_in_force_is_valid_and_complete() -> None:
+    catalog = load_catalog(CATALOG_FILE)
+    assert len(catalog.pillars) == 8
+    assert 30 <= len(catalog.indicators) <= 45
+    # Points add up: 100 in all, each pillar's indicators to the pillar's weight.
+    assert catalog.total_points == 100
+    assert sum(i.max_points for i in catalog.scored) == pytest.approx(100)
+    for indicator in catalog.indicators:
+        assert indicator.source, indicator.key
+        assert indicator.label.vi and indicator.label.en, indicator.key
+
+
+def test_the_operational_measures_are_in_the_catalog() -> None:
+    keys = {i.key for i in load_catalog(CATALOG_FILE).indicators}
+    assert {
+        "task_on_time_pct",
+        "task_overdue_count",
+        "feedback_on_time_pct",
+        "feedback_backlog_per_10k",
+        "feedback_satisfaction_pct",
+        "feedback_evidence_pct",
+        "centre_5g_on_air",
+        "population_5g_pct",
+        "fibre_household_pct",
+    } <= keys
+
+
+def test_a_broken_catalog_lists_every_problem_with_its_key() -> None:
+    data = small_catalog_data()
+    by_key = {i["key"]: i for i in data["indicators"]}
+    del by_key["online"]["target"]  # missing target
+    by_key["plan"]["pillar"] = "happiness"  # unknown pillar
+    by_key["meetings"]["rule"]["steps"] = [{"at": 2, "points": 1}, {"at": 4, "points": 2}]
+    data["indicators"].append(copy.deepcopy(by_key["incidents"]))  # duplicate key
+    with pytest.raises(CatalogError) as caught:
+        parse_catalog(data, "broken.yaml")
+    problems = caught.value.problems
+    assert "indicator 'online': missing target" in problems
+    assert "indicator 'plan': unknown pillar 'happiness'" in problems
+    assert any(p.startswith("indicator 'meetings': step table is not monotonic") for p in problems)
+    assert "indicator 'incidents': duplicate key" in problems
+    assert len(problems) == 4
+    assert "broken.yaml" in str(caught.value)
+
+
+def test_pillar_weights_must_sum_to_the_declared_total() -> None:
+    data = small_catalog_data()
+    data["pillars"][0]["weight"] = 7  # 7 + 4 = 11, declared 10
+    with pytest.raises(CatalogError) as caught:
+        parse_catalog(data)
+    assert "pillar weights sum to 11, not the declared total 10" in caught.value.problems
+    # …and gov's indicators (3 + 1 + 2 = 6) no longer add up to its weight either.
+    assert any(
+        p.startswith("pillar 'gov': indicators' max_points sum to 6") for p in caught.value.problems
+    )
+
+
+def test_lower_is_better_ratio_needs_worst_and_bad_enums_are_named() -> None:
+    data = small_catalog_data()
+    by_key = {i["key"]: i for i in data["indicators"]}
+    del by_key["backlog"]["worst"]
+    by_key["online"]["source_type"] = "rumour"
+    with pytest.raises(CatalogError) as caught:
+        parse_catalog(data)
+    assert "indicator 'backlog': a lower-is-better ratio needs 'worst'" in caught.value.problems
+    assert any(
+        p.startswith("indicator 'online': source_type 'rumour'") for p in caught.value.problems
+    )
+
+
+def test_loading_from_a_file(tmp_path: Path) -> None:
+    data = small_catalog_data()
+    data["version"] = ""
+    broken = tmp_path / "catalog.yaml"
+    broken.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(CatalogError, match="missing catalog version"):
+        load_catalog(broken)

@@ -8,8 +8,12 @@ from ui import frame
 from ui.text import t
 
 frame.language_switch()
-st.set_page_config(page_title=t("app.title"), page_icon=":material/monitoring:", layout="wide")
+# An emoji icon becomes an inline data: URL; a ":material/…:" icon would be fetched from an
+# outside font host (verified in the browser test).
+st.set_page_config(page_title=t("app.title"), page_icon="📊", layout="wide")
+frame.serve_map_assets()
 frame.database_gate()
 page = frame.navigation()
+frame.period_filter()
 frame.demo_banner()
 page.run()

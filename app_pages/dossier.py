@@ -1,13 +1,30 @@
-"""Unit dossier: one commune or ward. Registry facts now; scores arrive with the metrics layer."""
+"""Unit dossier: one commune or ward — score → pillar → indicator → raw value → evidence."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from ui.components import not_built_yet, page_header
-from ui.loaders import load_units
-from ui.selection import SELECTED_UNIT_KEY, URL_PARAM, sync_selected_unit
-from ui.text import num, t
+from metrics import default_catalog
+from metrics.views import OPERATIONAL_SUMMARY, peer_comparison
+from ui.components import page_header
+from ui.dossier import (
+    format_value,
+    indicator_table,
+    peer_table,
+    pillar_table,
+    trend_figure,
+)
+from ui.explain import explanation_blocks
+from ui.heatmap import signed
+from ui.loaders import (
+    load_explanation,
+    load_periods,
+    load_scorecard,
+    load_unit_score,
+    load_units,
+)
+from ui.selection import SELECTED_UNIT_KEY, URL_PARAM, selected_period, sync_selected_unit
+from ui.text import current_language, day, month, num, t
 
 page_header("dossier.title", "dossier.caption")
 
@@ -35,14 +52,77 @@ if code is None:
 
 unit = units.loc[code]
 st.header(unit["full_name"])
-cols = st.columns(4)
-cols[0].metric(t("dossier.code"), code)
-cols[1].metric(t("dossier.peer_group"), t(f"peer_group.{unit['peer_group']}"))
-cols[2].metric(t("home.population"), num(unit["population"]))
-cols[3].metric(t("dossier.area"), t("unit.km2", value=num(unit["area_km2_official"], 2)))
+facts = st.columns(4)
+facts[0].metric(t("dossier.code"), code)
+facts[1].metric(t("dossier.peer_group"), t(f"peer_group.{unit['peer_group']}"))
+facts[2].metric(t("home.population"), num(unit["population"]))
+facts[3].metric(t("dossier.area"), t("unit.km2", value=num(unit["area_km2_official"], 2)))
 with st.expander(t("dossier.formed_from")):
     st.write(unit["formed_from"])
 
-for section in ("dossier.score", "page.tasks", "page.feedback", "page.infrastructure"):
-    st.subheader(t(section))
-    not_built_yet(section)
+period = selected_period(load_periods())
+if period is None:
+    st.info(t("home.no_scores"))
+    st.stop()
+catalog = default_catalog()
+score = load_unit_score(code, period)
+summary = score.summary
+band = summary["band"]
+st.subheader(t("dossier.score_in", period=month(period)))
+cols = st.columns(5)
+cols[0].metric(
+    t("dossier.composite"), num(summary["composite"], 1), signed(summary["delta"]), border=True
+)
+cols[1].metric(t("dossier.dti_value"), num(summary["composite_01"], 3), border=True)
+cols[2].metric(t("dossier.band"), t(f"band.{band}"), border=True)
+cols[3].metric(
+    t("dossier.rank"),
+    "–"
+    if band == "grey"
+    else t("dossier.rank_value", rank=num(summary["rank_level"]), peer=num(summary["rank_peer"])),
+    border=True,
+)
+cols[4].metric(
+    t("dossier.coverage"),
+    t("dossier.coverage_value", n=num(summary["reported"]), total=num(summary["expected"])),
+    t("dossier.last_update", date=day(summary["last_update"])),
+    delta_color="off",
+    delta_arrow="off",
+    border=True,
+)
+
+left, right = st.columns([1, 1])
+with left:
+    st.markdown(f"**{t('dossier.pillars')}**")
+    st.dataframe(pillar_table(score.pillars, catalog), hide_index=True, width="stretch")
+with right:
+    st.markdown(f"**{t('dossier.trend')}**")
+    st.plotly_chart(
+        trend_figure(score.history, catalog.bands.green_at_least, catalog.bands.yellow_at_least),
+        config={"displayModeBar": False},
+        key="trend",
+    )
+
+explanation_blocks(load_explanation(code, period), catalog)
+
+group_label = t(f"peer_group.{unit['peer_group']}")
+st.markdown(f"**{t('dossier.peers', group=group_label)}**")
+comparison = peer_comparison(load_scorecard(period), code, [p.key for p in catalog.pillars])
+st.dataframe(peer_table(comparison, catalog), hide_index=True, width="stretch")
+
+st.markdown(f"**{t('dossier.indicators')}**")
+st.dataframe(indicator_table(score.indicators, catalog), hide_index=True, width="stretch")
+
+values = score.indicators.set_index("indicator_key")
+blocks = st.columns(3)
+for col, (subject, keys) in zip(blocks, OPERATIONAL_SUMMARY.items(), strict=True):
+    with col.container(border=True):
+        st.markdown(f"**{t(f'page.{subject}')}**")
+        for key in keys:
+            indicator = catalog.indicator(key)
+            shown = (
+                format_value(values.at[key, "value"], indicator.unit)
+                if key in values.index and values.at[key, "reported"]
+                else t("dossier.no_data_yet")
+            )
+            st.markdown(f"{indicator.label.in_language(current_language())}: **{shown}**")

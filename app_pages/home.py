@@ -1,29 +1,168 @@
-"""Home: the 102 units at a glance. The heat map arrives with the metrics layer."""
+"""Home: the heat map of the 102 units — where the bright spots and the problems are."""
 
 from __future__ import annotations
 
 import streamlit as st
+from streamlit_folium import st_folium
 
-from metrics import count_units
-from ui.components import not_built_yet, page_header
-from ui.loaders import load_units
-from ui.text import num, t
+from data.models import PEER_GROUPS
+from geo.maps import heat_map
+from geo.tilemap import tile_figure
+from metrics import count_units, default_catalog
+from metrics.views import bottom_units, kpis, map_view, most_improved, top_units
+from ui.components import band_legend, page_header
+from ui.heatmap import ranking_table, signed, tile_cells, tooltip_aliases, tooltip_texts
+from ui.loaders import (
+    load_boundaries,
+    load_periods,
+    load_previous_scorecard,
+    load_scorecard,
+    load_tile_layout,
+    load_units,
+)
+from ui.selection import open_dossier, selected_period
+from ui.text import current_language, month, num, t
+from ui.url_state import unknown_url_value, url_selectbox
 
-page_header("home.title", "home.caption")
+ALL = "all"  # the "no filter" choice (a real option: a None option would show no label)
 
-counts = count_units(load_units())
-cols = st.columns(5)
-cols[0].metric(t("home.units"), num(counts.total))
-cols[1].metric(t("home.phuong"), num(counts.phuong))
-cols[2].metric(t("home.xa"), num(counts.xa))
-cols[3].metric(t("home.population"), num(counts.population))
-cols[4].metric(t("home.area"), t("unit.km2", value=num(counts.area_km2, 1)))
+page_header("home.title")
+period = selected_period(load_periods())
+if period is None:
+    st.info(t("home.no_scores"))
+    st.stop()
+catalog = default_catalog()
+units = count_units(load_units())
+st.caption(
+    t("home.caption_period", period=month(period), version=catalog.version)
+    + " · "
+    + t(
+        "home.unit_counts",
+        total=num(units.total),
+        phuong=num(units.phuong),
+        xa=num(units.xa),
+        population=num(units.population),
+    )
+)
 
-st.subheader(t("home.peer_groups"))
-peer_cols = st.columns(len(counts.by_peer_group))
-for col, (group, count) in zip(peer_cols, sorted(counts.by_peer_group.items()), strict=True):
-    col.metric(t(f"peer_group.{group}"), num(count))
-st.caption(t("home.peer_group_rule"))
+# --- filters (kept in the URL) ---------------------------------------------------------------
+pillar_labels = {p.key: p.label.in_language(current_language()) for p in catalog.pillars}
+boundaries = load_boundaries()
+views = ["map", "tiles"] if boundaries.geojson else ["tiles"]
+for param, options in (("pillar", [ALL, *pillar_labels]), ("peer", [ALL, *PEER_GROUPS])):
+    if (bad := unknown_url_value(param, options)) is not None:
+        st.warning(t("home.unknown_filter", param=param, value=bad))
 
-st.subheader(t("home.heat_map"))
-not_built_yet("home.heat_map_what")
+filters = st.columns([1, 2, 2])
+with filters[0]:
+    view_mode = url_selectbox(
+        t("home.view"),
+        views,
+        param="view",
+        default=views[0],
+        labels={v: t(f"home.view.{v}") for v in views},
+    )
+with filters[1]:
+    pillar = url_selectbox(
+        t("home.pillar"),
+        [ALL, *pillar_labels],
+        param="pillar",
+        default=ALL,
+        labels={ALL: t("home.all_pillars"), **pillar_labels},
+    )
+with filters[2]:
+    peer = url_selectbox(
+        t("home.peer_group"),
+        [ALL, *PEER_GROUPS],
+        param="peer",
+        default=ALL,
+        labels={ALL: t("home.all_units"), **{g: t(f"peer_group.{g}") for g in PEER_GROUPS}},
+    )
+card = load_scorecard(period)
+view = map_view(card, None if pillar == ALL else pillar, None if peer == ALL else peer)
+summary = kpis(card, load_previous_scorecard(period))
+
+# --- KPI cards --------------------------------------------------------------------------------
+cards = st.columns(5)
+cards[0].metric(
+    t("home.kpi.average"), num(summary.average, 1), signed(summary.average_change), border=True
+)
+for col, band in zip(cards[1:], ("green", "yellow", "red", "grey"), strict=True):
+    change = summary.band_changes.get(band)
+    col.metric(
+        t(f"band.{band}"),
+        num(summary.bands[band]),
+        None if change is None else signed(change, 0),
+        delta_color="off" if band == "grey" else ("inverse" if band == "red" else "normal"),
+        border=True,
+    )
+
+# --- the map or the tile map, and the ranked lists ----------------------------------------------
+main, side = st.columns([3, 1.25])
+with main:
+    if view_mode == "map":
+        fmap = heat_map(
+            boundaries.geojson,
+            tooltip_texts(view, len(card)),
+            view.set_index("unit_code")["band"],
+            view.set_index("unit_code")["in_view"],
+            tooltip_aliases(),
+            load_units().set_index("code")[["centre_lat", "centre_lon"]],
+        )
+        clicked = st_folium(
+            fmap,
+            key="heat_map",
+            height=640,
+            use_container_width=True,
+            returned_objects=["last_active_drawing"],
+        )
+        feature = (clicked or {}).get("last_active_drawing") or {}
+        code = (feature.get("properties") or {}).get("code")
+        # The component keeps reporting its last click: act on a click once.
+        if code != st.session_state.get("_map_handled"):
+            st.session_state["_map_handled"] = code
+            if code:
+                open_dossier(code)
+    else:
+        cells = tile_cells(view, load_tile_layout(), len(card))
+        event = st.plotly_chart(
+            tile_figure(cells),
+            key="tile_map",
+            on_select="rerun",
+            selection_mode="points",
+            config={"displayModeBar": False},
+        )
+        points = (event or {}).get("selection", {}).get("points", [])
+        if points:
+            open_dossier(str(points[0]["customdata"][0]))
+    band_legend()
+    if boundaries.error is not None:
+        st.error(t("home.boundaries_error", problems="; ".join(boundaries.error.problems[:5])))
+    if boundaries.geojson is None:
+        st.info(t("home.no_boundaries"), icon=":material/map:")
+    else:
+        st.caption(t("home.map_credit"))
+
+with side:
+    lists = st.tabs([t("home.top10"), t("home.bottom10"), t("home.improved")])
+    for tab, (rows, value, key) in zip(
+        lists,
+        (
+            (top_units(view), "score", "top"),
+            (bottom_units(view), "score", "bottom"),
+            (most_improved(view), "delta", "improved"),
+        ),
+        strict=True,
+    ):
+        with tab:
+            picked = st.dataframe(
+                ranking_table(rows, value),
+                hide_index=True,
+                key=f"list_{key}",
+                on_select="rerun",
+                selection_mode="single-row",
+                width="stretch",
+            )
+            selected_rows = picked.selection.rows if picked else []
+            if selected_rows:
+                open_dossier(str(rows.iloc[selected_rows[0]]["unit_code"]))

@@ -35,7 +35,7 @@ labels = {p.key: p.label.in_language(current_language()) for p in catalog.pillar
 chosen = st.selectbox(
     t("methodology.filter_pillar"),
     [None, *pillar_keys],
-    format_func=lambda k: t("methodology.all_pillars") if k is None else labels[k],
+    format_func={None: t("methodology.all_pillars"), **labels}.__getitem__,
     key="methodology_pillar",
 )
 st.dataframe(catalog_table(catalog, chosen), hide_index=True, width="stretch")

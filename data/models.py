@@ -264,6 +264,8 @@ class FeedbackCase(Base):
         ),
         Index("ix_feedback_cases_unit_status", "unit_code", "status"),
         Index("ix_feedback_cases_received_at", "received_at"),
+        # Deleting a case looks up the cases that name it as their duplicate.
+        Index("ix_feedback_cases_duplicate_of_id", "duplicate_of_id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

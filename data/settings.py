@@ -16,6 +16,9 @@ DB_PATH_VAR = "DASHBOARD_DB_PATH"
 DEMO_SEED_VAR = "DASHBOARD_DEMO_SEED"
 DEMO_SCALE_VAR = "DASHBOARD_DEMO_SCALE"
 AUTO_DEMO_VAR = "DASHBOARD_AUTO_DEMO"
+BOUNDARIES_VAR = "DASHBOARD_BOUNDARIES"  # path or http(s) URL: .geojson, .gpkg or zipped shapefile
+BOUNDARIES_CODE_FIELD_VAR = "DASHBOARD_BOUNDARIES_CODE_FIELD"  # unset: auto-detected
+CACHE_DIR_VAR = "DASHBOARD_CACHE_DIR"  # processed boundaries; default var/boundaries
 
 DEFAULT_DB_PATH = PROJECT_ROOT / "var" / "dashboard.sqlite3"
 DEFAULT_DEMO_SEED = 20250701
@@ -39,6 +42,11 @@ class Settings:
     demo_seed: int
     demo_scale: float
     auto_demo: bool
+    # Read as given; geo.boundaries validates the source itself, so that a bad file keeps the
+    # previous boundaries in use instead of stopping the app.
+    boundaries: str | None = None
+    boundaries_code_field: str | None = None
+    cache_dir: Path = PROJECT_ROOT / "var" / "boundaries"
 
 
 def sqlite_url_for(path: Path) -> str:
@@ -68,6 +76,10 @@ def _read_scale(env: dict[str, str]) -> float:
     return scale
 
 
+def _read_optional(env: dict[str, str], name: str) -> str | None:
+    return env.get(name, "").strip() or None
+
+
 def load_settings(env: dict[str, str] | None = None) -> Settings:
     """Read the settings from ``env`` (the process environment by default)."""
     env = dict(os.environ if env is None else env)
@@ -86,4 +98,9 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         demo_seed=_read_int(env, DEMO_SEED_VAR, DEFAULT_DEMO_SEED),
         demo_scale=_read_scale(env),
         auto_demo=auto_demo,
+        boundaries=_read_optional(env, BOUNDARIES_VAR),
+        boundaries_code_field=_read_optional(env, BOUNDARIES_CODE_FIELD_VAR),
+        cache_dir=Path(env[CACHE_DIR_VAR]).expanduser()
+        if env.get(CACHE_DIR_VAR, "").strip()
+        else PROJECT_ROOT / "var" / "boundaries",
     )

@@ -12,11 +12,12 @@ from sqlalchemy import Engine
 from data.bootstrap import ensure_ready
 from data.db import DatabaseUnavailable
 from data.registry import RegistryError
-from data.settings import SettingError
+from data.settings import PROJECT_ROOT, SettingError
+from geo.assets import install_leaflet_assets
 from i18n import DEFAULT_LANGUAGE, LANGUAGES
 from metrics import CatalogError, default_catalog, refresh_snapshots
 from metrics.snapshots import snapshots_current
-from ui.loaders import load_dataset_status
+from ui.loaders import load_dataset_status, load_periods
 from ui.text import LANG_KEY, day, t
 
 log = logging.getLogger("dashboard")
@@ -44,7 +45,8 @@ SECTIONS = (
 )
 
 _last_logged_problem: str | None = None
-_refresh_lock = threading.Lock()  # one recomputation per process, however many sessions ask
+_refresh_lock = threading.Lock()
+_assets_ready = False  # one recomputation per process, however many sessions ask
 
 
 def language_switch() -> str:
@@ -71,6 +73,14 @@ def _log_once(message: str) -> None:
     if message != _last_logged_problem:
         log.error(message)
         _last_logged_problem = message
+
+
+def serve_map_assets() -> None:
+    """Copy Leaflet into ./static once per process: the map loads it from this server only."""
+    global _assets_ready
+    if not _assets_ready:
+        install_leaflet_assets(PROJECT_ROOT / "static")
+        _assets_ready = True
 
 
 def database_gate() -> None:
@@ -107,6 +117,25 @@ def _ensure_scores(engine: Engine) -> None:
             return
         with st.spinner(t("frame.computing_scores")):
             refresh_snapshots(engine)
+
+
+PERIOD_KEY = "period"  # sidebar widget, session key and URL parameter (?period=10/2026)
+
+
+def period_filter() -> date | None:
+    """The shared period: the newest month by default; kept in the URL for shared links."""
+    periods = load_periods()
+    if not periods:
+        return None
+    chosen = st.sidebar.selectbox(
+        t("frame.period"),
+        list(reversed(periods)),
+        format_func=lambda p: p.strftime("%m/%Y"),  # language-neutral: it is also the URL value
+        key=PERIOD_KEY,
+        bind="query-params",
+        help=t("frame.period_help"),
+    )
+    return chosen
 
 
 def navigation() -> st.navigation:  # type: ignore[valid-type]

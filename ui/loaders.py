@@ -5,12 +5,29 @@ The engine itself is not cached here (see ``data.db``); every cache is cheap to 
 
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
 import streamlit as st
 
 from data.db import get_engine
 from data.queries import DatasetStatus, data_version, dataset_status, import_batches, read_units
-from metrics import Stability, UnknownPeriod, stability
+from data.registry import load_units as load_registry_units
+from data.settings import load_settings
+from geo.boundaries import BoundaryState
+from geo.boundaries import load_boundaries as load_boundary_state
+from geo.tiles import tile_layout
+from metrics import (
+    Stability,
+    UnitExplanation,
+    UnitScore,
+    UnknownPeriod,
+    available_periods,
+    explain_unit,
+    scorecard,
+    stability,
+    unit_score,
+)
 
 CACHE_TTL_S = 300
 
@@ -56,3 +73,63 @@ def _stability(url: str, version: int) -> Stability | None:
 def load_stability() -> Stability | None:
     """Rank stability of the newest month, or None before any score is stored."""
     return _stability(*_cache_key())
+
+
+@st.cache_data(ttl=CACHE_TTL_S, max_entries=4, show_spinner=False)
+def _periods(url: str, version: int) -> list[date]:
+    del url, version
+    return available_periods(get_engine())
+
+
+def load_periods() -> list[date]:
+    """Months with stored scores, oldest first (empty before any score is computed)."""
+    return _periods(*_cache_key())
+
+
+@st.cache_data(ttl=CACHE_TTL_S, max_entries=32, show_spinner=False)
+def _scorecard(url: str, version: int, period: date) -> pd.DataFrame:
+    del url, version
+    return scorecard(get_engine(), period)
+
+
+def load_scorecard(period: date) -> pd.DataFrame:
+    """One row per unit for ``period`` (a copy: callers may add columns)."""
+    return _scorecard(*_cache_key(), period).copy()
+
+
+def load_previous_scorecard(period: date) -> pd.DataFrame | None:
+    periods = load_periods()
+    index = periods.index(period)
+    return load_scorecard(periods[index - 1]) if index > 0 else None
+
+
+def load_boundaries() -> BoundaryState:
+    """The configured boundaries (validated and cached by ``geo.boundaries``; cheap when cached)."""
+    settings = load_settings()
+    return load_boundary_state(settings, cache_dir=settings.cache_dir)
+
+
+@st.cache_data(ttl=CACHE_TTL_S, max_entries=2, show_spinner=False)
+def load_tile_layout() -> pd.DataFrame:
+    """The tile map's grid: one cell per unit, computed from the registry's centre points."""
+    return tile_layout(load_registry_units())
+
+
+@st.cache_data(ttl=CACHE_TTL_S, max_entries=64, show_spinner=False)
+def _unit_score(url: str, version: int, code: str, period: date) -> UnitScore:
+    del url, version
+    return unit_score(get_engine(), code, period)
+
+
+def load_unit_score(code: str, period: date) -> UnitScore:
+    return _unit_score(*_cache_key(), code, period)
+
+
+@st.cache_data(ttl=CACHE_TTL_S, max_entries=64, show_spinner=False)
+def _explanation(url: str, version: int, code: str, period: date) -> UnitExplanation:
+    del url, version
+    return explain_unit(get_engine(), code, period)
+
+
+def load_explanation(code: str, period: date) -> UnitExplanation:
+    return _explanation(*_cache_key(), code, period)

@@ -23,3 +23,17 @@ def sync_selected_unit(known_codes: set[str]) -> str | None:
     if SELECTED_UNIT_KEY not in st.session_state or st.session_state[SELECTED_UNIT_KEY] is None:
         st.session_state[SELECTED_UNIT_KEY] = from_url
     return None
+
+
+def selected_period(periods: list) -> object | None:
+    """The period chosen in the sidebar (the newest when none is chosen yet)."""
+    if not periods:
+        return None
+    chosen = st.session_state.get("period")
+    return chosen if chosen in periods else periods[-1]
+
+
+def open_dossier(code: str) -> None:
+    """Select ``code`` and go to its dossier (the map, the tile map and lists call this)."""
+    st.session_state[SELECTED_UNIT_KEY] = code
+    st.switch_page("app_pages/dossier.py")

@@ -24,7 +24,7 @@ from sqlalchemy import Connection, Engine, func, insert, literal, select, update
 from data.bootstrap import sync_reference_data
 from data.db import exclusive_write
 from data.demo import feedback, indicators, infrastructure, tasks
-from data.demo.load import BulkWriter, delete_operational_rows, drop_transient_index
+from data.demo.load import BulkWriter, delete_operational_rows
 from data.demo.world import LATEST_END_DATE, SPAN_START, load_world, vietnam_now
 from data.migrate import upgrade_to_head
 from data.models import OPERATIONAL_TABLES, ImportBatch
@@ -150,7 +150,6 @@ def regenerate(engine: Engine, *, seed: int, scale: float, end_date: date) -> De
         batch_id = _next_batch_id(conn)
         delete_operational_rows(conn)
         summary = _generate(conn, seed=seed, scale=scale, end_date=end_date, batch_id=batch_id)
-        drop_transient_index(conn)
     return summary
 
 

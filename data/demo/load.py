@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 from sqlalchemy import Connection, Date, DateTime, Table, text
 
-from data.models import OPERATIONAL_TABLES, FeedbackCase
+from data.models import OPERATIONAL_TABLES
 
 CHUNK_ROWS = 20_000
 # SQLite's default page cache (2 MB) makes index upkeep of a million-row load disk-bound; a
@@ -152,26 +152,12 @@ def reset_sequences(conn: Connection) -> None:
         )
 
 
-# A transient index: without it, every deleted feedback case makes the database scan the whole
-# table for cases that name it as their duplicate (no index on duplicate_of_id), which turns
-# emptying 150,000 cases into minutes. Created and dropped inside the same transaction.
-_TRANSIENT_INDEX = "tmp_demo_feedback_duplicate_of"
-
-
 def delete_operational_rows(conn: Connection) -> None:
     """Empty every operational table, children first, inside the caller's transaction.
 
     Plain DELETE (not TRUNCATE) so that, on PostgreSQL, readers keep seeing the old data set
-    until the new one commits instead of waiting on a table lock.
+    until the new one commits instead of waiting on a table lock. (Deleting cases is fast
+    because ``feedback_cases.duplicate_of_id`` is indexed: migration 0003.)
     """
-    feedback = FeedbackCase.__table__.name
-    conn.execute(
-        text(f"CREATE INDEX IF NOT EXISTS {_TRANSIENT_INDEX} ON {feedback} (duplicate_of_id)")
-    )
     for table in OPERATIONAL_TABLES:
         conn.execute(table.delete())
-
-
-def drop_transient_index(conn: Connection) -> None:
-    """Drop the index :func:`delete_operational_rows` made (PostgreSQL: just before commit)."""
-    conn.execute(text(f"DROP INDEX IF EXISTS {_TRANSIENT_INDEX}"))

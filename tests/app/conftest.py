@@ -28,6 +28,8 @@ def app_env(app_database: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pat
     monkeypatch.setenv("DASHBOARD_DB_PATH", str(app_database))
     monkeypatch.setenv("DASHBOARD_DEMO_SCALE", TEST_DEMO_SCALE)
     monkeypatch.setenv("DASHBOARD_AUTO_DEMO", "1")
+    monkeypatch.setenv("DASHBOARD_CACHE_DIR", str(app_database.parent / "boundaries"))
+    monkeypatch.delenv("DASHBOARD_BOUNDARIES", raising=False)
     yield app_database
     forget_readiness()
     reset_engine()

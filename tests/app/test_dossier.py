@@ -37,3 +37,16 @@ def test_choosing_a_unit_in_the_list(app_env: Path) -> None:
     at = open_app(DOSSIER)
     at.selectbox(key=SELECTED_UNIT_KEY).select("22045").run()
     assert at.header[0].value == "Phường Bình Kiến"
+
+
+def test_dossier_shows_score_pillars_indicators_and_the_way_up(app_env: Path) -> None:
+    at = AppTest.from_file(APP_FILE, default_timeout=120)
+    at.session_state[SELECTED_UNIT_KEY] = "24211"  # Xã Ea Súp, a border commune
+    at.switch_page(DOSSIER).run()
+    assert not at.exception
+    labels = {m.label for m in at.metric}
+    assert {"Điểm tổng hợp (0–100)", "Mức", "Chỉ số đã báo cáo"} <= labels
+    tables = [frame.value for frame in at.dataframe]
+    indicators = next(t for t in tables if "Giá trị" in t.columns)
+    assert len(indicators) == 36  # every catalog indicator, reported or not
+    assert any("Để lên mức tiếp theo" in md.value for md in at.markdown)

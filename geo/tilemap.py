@@ -1,0 +1,54 @@
+"""The tile map: one equal square per unit, laid out like the province, names readable."""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from geo.palette import BAND_STYLES, FADED_OPACITY
+
+
+def tile_figure(cells: pd.DataFrame, height: int = 760) -> go.Figure:
+    """``cells``: code, col, row, band, label (short name), hover (formatted), in_view.
+
+    Each band is its own trace so the legend shows colour and symbol together.
+    """
+    figure = go.Figure()
+    for band, style in BAND_STYLES.items():
+        part = cells[cells["band"] == band]
+        if part.empty:
+            continue
+        figure.add_trace(
+            go.Scatter(
+                x=part["col"],
+                y=part["row"],
+                mode="markers+text",
+                marker={
+                    "symbol": "square",
+                    "size": 58,
+                    "color": style.fill,
+                    "line": {"color": style.line, "width": 2},
+                    "opacity": [1.0 if v else FADED_OPACITY for v in part["in_view"]],
+                },
+                text=[f"{style.symbol}<br>{html.escape(label)}" for label in part["label"]],
+                textfont={"size": 11, "color": "#111"},
+                textposition="middle center",
+                customdata=part[["code"]].to_numpy(),
+                hovertext=[html.escape(h) for h in part["hover"]],
+                hoverinfo="text",
+                name=html.escape(str(part["legend"].iloc[0])),
+            )
+        )
+    figure.update_layout(
+        height=height,
+        margin={"l": 4, "r": 4, "t": 4, "b": 4},
+        plot_bgcolor="white",
+        clickmode="event+select",
+        dragmode=False,
+        legend={"orientation": "h", "y": -0.02, "font": {"size": 14}},
+        xaxis={"visible": False, "fixedrange": True},
+        yaxis={"visible": False, "fixedrange": True, "autorange": "reversed", "scaleanchor": "x"},
+    )
+    return figure

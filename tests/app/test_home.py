@@ -1,0 +1,51 @@
+"""The heat-map page: filters from a shared link, KPI cards, the tile map without boundaries."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.app.conftest import open_app
+
+REFERENCE_BOUNDARIES = Path(__file__).resolve().parents[3] / "shared" / "geo" / "communes.geojson"
+
+
+def test_without_boundaries_the_tile_map_is_shown_with_a_hint(app_env: Path) -> None:
+    at = open_app()
+    assert not at.exception
+    assert at.selectbox(key="filter_view").value == "tiles"
+    assert any("DASHBOARD_BOUNDARIES" in info.value for info in at.info)
+
+
+def test_a_shared_link_reproduces_the_filters(app_env: Path) -> None:
+    at = open_app(pillar="digital_government", peer="xa_highland", lang="EN")
+    assert not at.exception
+    assert at.selectbox(key="filter_pillar").value == "digital_government"
+    assert at.selectbox(key="filter_peer").value == "xa_highland"
+    assert at.query_params["pillar"] in ("digital_government", ["digital_government"])
+
+
+def test_an_unknown_filter_in_a_link_warns_and_shows_the_default(app_env: Path) -> None:
+    at = open_app(pillar="happiness")
+    assert not at.exception
+    assert at.selectbox(key="filter_pillar").value == "all"
+    assert any("happiness" in w.value for w in at.warning)
+
+
+def test_kpi_cards_count_every_unit_once(app_env: Path) -> None:
+    at = open_app()
+    bands = ("Xanh", "Vàng", "Đỏ", "Xám (thiếu số liệu)")
+    counts = [int(m.value) for m in at.metric if m.label in bands]
+    assert sum(counts) == 102
+
+
+@pytest.mark.skipif(not REFERENCE_BOUNDARIES.exists(), reason="needs ../shared/geo")
+def test_with_boundaries_the_map_is_the_default_view(
+    app_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DASHBOARD_BOUNDARIES", str(REFERENCE_BOUNDARIES))
+    at = open_app()
+    assert not at.exception
+    assert at.selectbox(key="filter_view").value == "map"
+    assert any("thanglequoc" in c.value for c in at.caption)  # the map credit

@@ -1,0 +1,144 @@
+"""A real dashboard server and headless Chromium (Debian's, driven by Playwright).
+
+The server runs ``streamlit run app.py`` on a free local port against a small demo database
+and the reference boundaries beside the checkout. Playwright never downloads a browser: it
+drives ``/usr/bin/chromium``. Every request the page makes is recorded, so tests can prove
+nothing leaves the machine.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path(os.environ.get("DASHBOARD_CHROMIUM", "/usr/bin/chromium"))
+REFERENCE_BOUNDARIES = ROOT.parent / "shared" / "geo" / "communes.geojson"
+SCREENSHOTS = ROOT / "artifacts" / "screenshots"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _wait_healthy(url: str, process: subprocess.Popen[bytes], seconds: float = 180) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the dashboard server exited with {process.returncode}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    raise RuntimeError("the dashboard server did not become healthy")
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    if not CHROMIUM.exists():
+        message = f"{CHROMIUM} is missing (apt-get install -y chromium)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    if not REFERENCE_BOUNDARIES.exists():
+        pytest.skip(f"needs the reference boundaries at {REFERENCE_BOUNDARIES}")
+    port = _free_port()
+    home = tmp_path_factory.mktemp("e2e")
+    env = {
+        **os.environ,
+        "DASHBOARD_DB_PATH": str(home / "dashboard.sqlite3"),
+        "DASHBOARD_DEMO_SCALE": "0.05",
+        "DASHBOARD_BOUNDARIES": str(REFERENCE_BOUNDARIES),
+        "DASHBOARD_CACHE_DIR": str(home / "boundaries"),
+    }
+    env.pop("DATABASE_URL", None)
+    log = (home / "server.log").open("wb")
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "app.py",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(url, process)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+        log.close()
+
+
+@dataclass
+class RecordedPage:
+    page: object
+    requests: list[str] = field(default_factory=list)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page_1080(browser: object) -> Iterator[RecordedPage]:
+    yield from _page(browser, 1920, 1080)
+
+
+@pytest.fixture
+def page_768(browser: object) -> Iterator[RecordedPage]:
+    yield from _page(browser, 1366, 768)
+
+
+def _page(browser: object, width: int, height: int) -> Iterator[RecordedPage]:
+    context = browser.new_context(viewport={"width": width, "height": height})  # type: ignore[attr-defined]
+    page = context.new_page()
+    recorded = RecordedPage(page)
+    page.on("request", lambda request: recorded.requests.append(request.url))
+    yield recorded
+    context.close()
+
+
+def wait_until_ready(page: object, timeout_ms: int = 120_000) -> None:
+    """The script has finished its run and the page has a title."""
+    page.wait_for_selector(  # type: ignore[attr-defined]
+        '[data-testid="stApp"][data-test-script-state="notRunning"] h1', timeout=timeout_ms
+    )

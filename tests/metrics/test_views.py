@@ -1,0 +1,89 @@
+"""Heat-map views over a scorecard, checked on a four-unit card worked out by hand."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from metrics.views import bottom_units, kpis, map_view, most_improved, peer_comparison, top_units
+
+
+def card(rows: list[tuple]) -> pd.DataFrame:
+    frame = pd.DataFrame(
+        rows,
+        columns=[
+            "unit_code",
+            "peer_group",
+            "composite",
+            "band",
+            "delta",
+            "pillar.gov",
+            "pillar_band.gov",
+        ],
+    )
+    return frame.assign(
+        name=frame["unit_code"],
+        full_name="Xã " + frame["unit_code"],
+        reported=5,
+        expected=5,
+        coverage=1.0,
+        rank_delta=frame["delta"].rank(ascending=False, method="min"),
+        rank_level=frame["composite"]
+        .where(frame["band"] != "grey")
+        .rank(ascending=False, method="min"),
+        rank_peer=1.0,
+    )
+
+
+NOW = card(
+    [
+        ("A", "phuong", 90.0, "green", 2.0, 95.0, "green"),
+        ("B", "xa_highland", 70.0, "yellow", 6.0, 40.0, "red"),
+        ("C", "xa_highland", 60.0, "red", -1.0, 70.0, "yellow"),
+        ("D", "xa_highland", 85.0, "grey", None, 90.0, "green"),
+    ]
+)
+BEFORE = card(
+    [
+        ("A", "phuong", 88.0, "green", None, 95.0, "green"),
+        ("B", "xa_highland", 64.0, "red", None, 40.0, "red"),
+        ("C", "xa_highland", 61.0, "red", None, 70.0, "yellow"),
+        ("D", "xa_highland", 50.0, "red", None, 90.0, "green"),
+    ]
+)
+
+
+def test_kpis_average_coloured_units_only() -> None:
+    # Now: (90 + 70 + 60)/3 = 73.33 (D is grey). Before: (88 + 64 + 61 + 50)/4 = 65.75.
+    summary = kpis(NOW, BEFORE)
+    assert summary.average == pytest.approx(73.3333, abs=1e-3)
+    assert summary.average_change == pytest.approx(73.3333 - 65.75, abs=1e-3)
+    assert summary.bands == {"green": 1, "yellow": 1, "red": 1, "grey": 1}
+    # Before: green 1, yellow 0, red 3, grey 0.
+    assert summary.band_changes == {"green": 0, "yellow": 1, "red": -2, "grey": 1}
+
+
+def test_map_by_pillar_keeps_grey_units_grey() -> None:
+    view = map_view(NOW, pillar="gov").set_index("unit_code")
+    assert view.loc["B", "band"] == "red" and view.loc["B", "score"] == 40.0
+    assert view.loc["D", "band"] == "grey"  # not enough data overall: no pillar colour either
+
+
+def test_peer_group_filter_fades_others_and_ranks_within_group() -> None:
+    view = map_view(NOW, peer_group="xa_highland").set_index("unit_code")
+    assert not view.loc["A", "in_view"] and view.loc["B", "in_view"]
+
+
+def test_top_bottom_and_most_improved() -> None:
+    view = map_view(NOW)
+    assert list(top_units(view, 2)["unit_code"]) == ["A", "B"]  # D is grey: left out
+    assert list(bottom_units(view, 2)["unit_code"]) == ["C", "B"]
+    assert list(most_improved(view, 3)["unit_code"]) == ["B", "A", "C"]  # +6, +2, −1
+
+
+def test_peer_comparison_uses_medians_of_coloured_units() -> None:
+    # B's peers (xa_highland, not grey): B 70 and C 60 → median 65; province: 90, 70, 60 → 70.
+    frame = peer_comparison(NOW, "B", ["gov"]).set_index("key")
+    assert frame.loc["composite", "peer_median"] == pytest.approx(65)
+    assert frame.loc["composite", "province_median"] == pytest.approx(70)
+    assert frame.loc["gov", "unit"] == 40.0

@@ -1,0 +1,132 @@
+"""Tables and charts of the unit dossier, in the reader's language."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from geo.palette import BAND_STYLES
+from metrics.catalog import Catalog
+from ui.heatmap import signed
+from ui.text import current_language, day, month, num, t
+
+UNIT_DECIMALS = {"percent": 1, "per_10k": 2, "count": 0, "count_per_month": 0, "flag": 0}
+
+
+def format_value(value: float | None, unit: str) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if unit == "flag":
+        return t("common.yes") if value >= 1 else t("common.no")
+    text = num(value, UNIT_DECIMALS.get(unit, 1))
+    return f"{text}%" if unit == "percent" else text
+
+
+def pillar_table(pillars: pd.DataFrame, catalog: Catalog) -> pd.DataFrame:
+    lang = current_language()
+    order = [p.key for p in catalog.pillars]
+    frame = pillars.set_index("pillar").reindex(order)
+    return pd.DataFrame(
+        {
+            t("catalog.col.pillar"): [catalog.pillar(k).label.in_language(lang) for k in order],
+            t("dossier.col.score"): [num(v, 1) for v in frame["score_pct"]],
+            t("dossier.col.band"): [t(f"band.{b}") for b in frame["band"].fillna("grey")],
+            t("dossier.col.points"): [
+                f"{num(e, 2)} / {num(a, 2)}"
+                for e, a in zip(frame["earned"], frame["available"], strict=True)
+            ],
+            t("catalog.col.weight"): [num(catalog.pillar(k).weight) for k in order],
+        }
+    )
+
+
+def indicator_table(indicators: pd.DataFrame, catalog: Catalog) -> pd.DataFrame:
+    """Indicator → raw value → points → source type and evidence, in catalog order."""
+    lang = current_language()
+    by_key = indicators.set_index("indicator_key")
+    rows = []
+    for indicator in catalog.indicators:
+        row = by_key.loc[indicator.key] if indicator.key in by_key.index else None
+        reported = row is not None and bool(row["reported"])
+        applicable = row is None or bool(row["applicable"])
+        rows.append(
+            {
+                t("catalog.col.indicator"): indicator.label.in_language(lang),
+                t("catalog.col.pillar"): catalog.pillar(indicator.pillar).label.in_language(lang),
+                t("dossier.col.value"): format_value(row["value"], indicator.unit)
+                if reported
+                else (t("dossier.not_applicable") if not applicable else t("dossier.not_reported")),
+                t("dossier.col.target"): format_value(indicator.target, indicator.unit),
+                t("dossier.col.points"): (
+                    f"{num(row['points'], 2)} / {num(indicator.max_points, 2)}"
+                    if reported and indicator.scored
+                    else ("–" if indicator.scored else t("rule.tracked"))
+                ),
+                t("dossier.col.period"): month(row["value_period"]) if reported else "–",
+                t("catalog.col.source_type"): t(f"source_type.{row['source_type']}")
+                if reported and isinstance(row["source_type"], str)
+                else "–",
+                t("catalog.col.evidence"): (
+                    row["evidence_ref"]
+                    if reported and isinstance(row["evidence_ref"], str)
+                    else indicator.evidence.in_language(lang)
+                ),
+                t("dossier.col.reported_at"): day(row["reported_at"])
+                if reported and not pd.isna(row["reported_at"])
+                else "–",
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def trend_figure(history: pd.DataFrame, green: float, yellow: float) -> go.Figure:
+    """The composite month by month, each point in its band's colour, thresholds dashed."""
+    figure = go.Figure()
+    figure.add_trace(
+        go.Scatter(
+            x=[month(p) for p in history["period"]],
+            y=history["composite"],
+            mode="lines+markers",
+            line={"color": "#0b5394"},
+            marker={
+                "size": 12,
+                "color": [BAND_STYLES[b].fill for b in history["band"]],
+                "line": {"color": "#333", "width": 1},
+            },
+            name=t("dossier.col.score"),
+        )
+    )
+    for level, band in ((green, "green"), (yellow, "yellow")):
+        figure.add_hline(
+            y=level,
+            line_dash="dash",
+            line_color=BAND_STYLES[band].line,
+            annotation_text=t(f"band.{band}"),
+        )
+    figure.update_layout(
+        height=320,
+        margin={"l": 10, "r": 10, "t": 10, "b": 10},
+        yaxis={"range": [0, 100], "title": t("dossier.col.score")},
+        showlegend=False,
+        separators=",." if current_language() == "vi" else ".,",
+    )
+    return figure
+
+
+def peer_table(comparison: pd.DataFrame, catalog: Catalog) -> pd.DataFrame:
+    lang = current_language()
+    names = {p.key: p.label.in_language(lang) for p in catalog.pillars}
+    names["composite"] = t("dossier.composite")
+    return pd.DataFrame(
+        {
+            t("dossier.col.measure"): comparison["key"].map(names),
+            t("dossier.col.unit"): comparison["unit"].map(lambda v: num(v, 1)),
+            t("dossier.col.peer_median"): comparison["peer_median"].map(lambda v: num(v, 1)),
+            t("dossier.col.province_median"): comparison["province_median"].map(
+                lambda v: num(v, 1)
+            ),
+            t("dossier.col.gap"): (comparison["unit"] - comparison["peer_median"]).map(signed),
+        }
+    )

@@ -1,0 +1,71 @@
+"""Texts and cells for the heat map and the tile map, in the reader's language."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from ui.text import num, t
+
+
+def signed(value: float | None, decimals: int = 1) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    return ("+" if value > 0 else "") + num(value, decimals)
+
+
+def band_text(row: pd.Series) -> str:
+    text = t(f"band.{row['band']}")
+    if row["band"] == "grey":
+        text += " — " + t("home.reported_of", n=num(row["reported"]), total=num(row["expected"]))
+    return text
+
+
+def tooltip_texts(view: pd.DataFrame, total_units: int) -> pd.DataFrame:
+    """The tooltip lines per unit code: name, score, band, rank, change."""
+    frame = view.set_index("unit_code")
+    return pd.DataFrame(
+        {
+            "t_name": frame["full_name"],
+            "t_score": frame["score"].map(lambda v: num(v, 1)),
+            "t_band": frame.apply(band_text, axis=1),
+            "t_rank": frame["rank"].map(
+                lambda r: "–" if pd.isna(r) else f"{num(r)}/{num(total_units)}"
+            ),
+            "t_change": frame["delta"].map(signed),
+        },
+        index=frame.index,
+    )
+
+
+def tooltip_aliases() -> list[str]:
+    return [
+        t(k)
+        for k in ("home.tt.unit", "home.tt.score", "home.tt.band", "home.tt.rank", "home.tt.change")
+    ]
+
+
+def tile_cells(view: pd.DataFrame, layout: pd.DataFrame, total_units: int) -> pd.DataFrame:
+    """The tile map's cells: position, band, short name, hover text, legend label."""
+    texts = tooltip_texts(view, total_units)
+    cells = layout.merge(view, left_on="code", right_on="unit_code")
+    cells["label"] = cells["name"]
+    cells["hover"] = [
+        " · ".join(texts.loc[code, ["t_name", "t_score", "t_band", "t_rank"]])
+        for code in cells["code"]
+    ]
+    cells["legend"] = cells["band"].map(lambda b: t(f"band.{b}"))
+    return cells
+
+
+def ranking_table(rows: pd.DataFrame, value: str = "score") -> pd.DataFrame:
+    """A short ranked list for the side panel."""
+    column = t("home.col.change") if value == "delta" else t("home.col.score")
+    return pd.DataFrame(
+        {
+            t("home.col.unit"): rows["full_name"],
+            column: rows[value].map(signed if value == "delta" else (lambda v: num(v, 1))),
+            t("home.col.band"): rows["band"].map(lambda b: t(f"band.{b}")),
+        }
+    )

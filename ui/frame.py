@@ -127,6 +127,10 @@ def period_filter() -> date | None:
     periods = load_periods()
     if not periods:
         return None
+    from_url = st.query_params.get(PERIOD_KEY)
+    if from_url and from_url not in {p.strftime("%m/%Y") for p in periods}:
+        # The widget drops an unknown value silently; say so, then show the newest month.
+        st.warning(t("frame.unknown_period", value=from_url), icon=":material/event_busy:")
     chosen = st.sidebar.selectbox(
         t("frame.period"),
         list(reversed(periods)),

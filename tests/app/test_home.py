@@ -49,3 +49,15 @@ def test_with_boundaries_the_map_is_the_default_view(
     assert not at.exception
     assert at.selectbox(key="filter_view").value == "map"
     assert any("thanglequoc" in c.value for c in at.caption)  # the map credit
+
+
+def test_a_link_to_a_period_without_data_says_so(app_env: Path) -> None:
+    at = open_app(period="01/2019")
+    assert not at.exception
+    assert any("01/2019" in w.value for w in at.warning)
+    assert at.title  # the default view is drawn
+
+
+def test_a_link_to_a_period_opens_that_month(app_env: Path) -> None:
+    at = open_app(period="08/2025")
+    assert any("08/2025" in c.value for c in at.caption)

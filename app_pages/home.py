@@ -6,6 +6,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from data.models import PEER_GROUPS
+from data.settings import load_settings
 from geo.maps import heat_map
 from geo.tilemap import tile_figure
 from metrics import count_units, default_catalog
@@ -108,6 +109,7 @@ with main:
             view.set_index("unit_code")["in_view"],
             tooltip_aliases(),
             load_units().set_index("code")[["centre_lat", "centre_lon"]],
+            tile_url=load_settings().tile_url,
         )
         clicked = st_folium(
             fmap,

@@ -18,6 +18,7 @@ DEMO_SCALE_VAR = "DASHBOARD_DEMO_SCALE"
 AUTO_DEMO_VAR = "DASHBOARD_AUTO_DEMO"
 BOUNDARIES_VAR = "DASHBOARD_BOUNDARIES"  # path or http(s) URL: .geojson, .gpkg or zipped shapefile
 BOUNDARIES_CODE_FIELD_VAR = "DASHBOARD_BOUNDARIES_CODE_FIELD"  # unset: auto-detected
+TILE_URL_VAR = "DASHBOARD_TILE_URL"  # optional base-map tiles, e.g. an internal tile server
 CACHE_DIR_VAR = "DASHBOARD_CACHE_DIR"  # processed boundaries; default var/boundaries
 
 DEFAULT_DB_PATH = PROJECT_ROOT / "var" / "dashboard.sqlite3"
@@ -47,6 +48,7 @@ class Settings:
     boundaries: str | None = None
     boundaries_code_field: str | None = None
     cache_dir: Path = PROJECT_ROOT / "var" / "boundaries"
+    tile_url: str | None = None  # none by default: the map must not call outside hosts
 
 
 def sqlite_url_for(path: Path) -> str:
@@ -100,6 +102,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         auto_demo=auto_demo,
         boundaries=_read_optional(env, BOUNDARIES_VAR),
         boundaries_code_field=_read_optional(env, BOUNDARIES_CODE_FIELD_VAR),
+        tile_url=_read_optional(env, TILE_URL_VAR),
         cache_dir=Path(env[CACHE_DIR_VAR]).expanduser()
         if env.get(CACHE_DIR_VAR, "").strip()
         else PROJECT_ROOT / "var" / "boundaries",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import urlparse
 
 import folium
 import pandas as pd
@@ -70,7 +71,8 @@ def heat_map(
         location=PROVINCE_CENTRE,
         zoom_start=8,
         tiles=tile_url,
-        attr=escape_for_map("© tile provider") if tile_url else None,
+        # folium requires an attribution for custom tiles: name the tile server's host.
+        attr=escape_for_map(urlparse(tile_url).hostname or tile_url) if tile_url else None,
         control_scale=True,
         prefer_canvas=False,
     )

@@ -73,8 +73,9 @@ def heat_map(
         tiles=tile_url,
         # folium requires an attribution for custom tiles: name the tile server's host.
         attr=escape_for_map(urlparse(tile_url).hostname or tile_url) if tile_url else None,
-        control_scale=True,
         prefer_canvas=False,
+        zoom_snap=0.1,  # fractional zoom: the province fills the frame at any screen size
+        zoom_delta=0.5,
     )
     fmap.default_js, fmap.default_css = local_folium_assets()
     data = with_unit_properties(geojson, texts, bands, in_view)

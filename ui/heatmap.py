@@ -6,6 +6,7 @@ import math
 
 import pandas as pd
 
+from geo.palette import BAND_STYLES
 from ui.text import num, t
 
 
@@ -60,12 +61,8 @@ def tile_cells(view: pd.DataFrame, layout: pd.DataFrame, total_units: int) -> pd
 
 
 def ranking_table(rows: pd.DataFrame, value: str = "score") -> pd.DataFrame:
-    """A short ranked list for the side panel."""
+    """A short ranked list for the side panel: the band's symbol stands beside the figure."""
     column = t("home.col.change") if value == "delta" else t("home.col.score")
-    return pd.DataFrame(
-        {
-            t("home.col.unit"): rows["full_name"],
-            column: rows[value].map(signed if value == "delta" else (lambda v: num(v, 1))),
-            t("home.col.band"): rows["band"].map(lambda b: t(f"band.{b}")),
-        }
-    )
+    figures = rows[value].map(signed if value == "delta" else (lambda v: num(v, 1)))
+    symbols = rows["band"].map(lambda b: BAND_STYLES[b].symbol)
+    return pd.DataFrame({t("home.col.unit"): rows["full_name"], column: symbols + " " + figures})

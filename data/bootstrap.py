@@ -86,6 +86,12 @@ def ensure_ready(settings: Settings | None = None) -> Engine:
     return engine
 
 
+def is_ready(settings: Settings | None = None) -> bool:
+    """True once this process has prepared the configured database (no query needed)."""
+    settings = settings or load_settings()
+    return _ready_for == settings.database_url
+
+
 def forget_readiness() -> None:
     """Make the next ``ensure_ready`` check the database again (tests, after regeneration)."""
     global _ready_for

@@ -9,7 +9,7 @@ from datetime import date
 import streamlit as st
 from sqlalchemy import Engine
 
-from data.bootstrap import ensure_ready
+from data.bootstrap import ensure_ready, is_ready
 from data.db import DatabaseUnavailable
 from data.registry import RegistryError
 from data.settings import PROJECT_ROOT, SettingError
@@ -86,7 +86,11 @@ def serve_map_assets() -> None:
 def database_gate() -> None:
     """Stop the run with one readable message when the database or a setting is unusable."""
     try:
-        engine = ensure_ready()
+        if is_ready():
+            engine = ensure_ready()
+        else:  # the first start may build the schema and generate the demo data (~30 s)
+            with st.spinner(t("frame.preparing_database")):
+                engine = ensure_ready()
         _ensure_scores(engine)
     except CatalogError as exc:
         _log_once(str(exc))

@@ -10,7 +10,18 @@ import plotly.graph_objects as go
 from geo.palette import BAND_STYLES, FADED_OPACITY
 
 
-def tile_figure(cells: pd.DataFrame, height: int = 760) -> go.Figure:
+def wrap_name(name: str, width: int = 8) -> str:
+    """Break a name into short lines so it stays inside its square ("Buôn Ma<br>Thuột")."""
+    lines: list[str] = []
+    for word in name.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "<br>".join(html.escape(line) for line in lines)
+
+
+def tile_figure(cells: pd.DataFrame, height: int = 820) -> go.Figure:
     """``cells``: code, col, row, band, label (short name), hover (formatted), in_view.
 
     Each band is its own trace so the legend shows colour and symbol together.
@@ -27,13 +38,13 @@ def tile_figure(cells: pd.DataFrame, height: int = 760) -> go.Figure:
                 mode="markers+text",
                 marker={
                     "symbol": "square",
-                    "size": 58,
+                    "size": 62,
                     "color": style.fill,
                     "line": {"color": style.line, "width": 2},
                     "opacity": [1.0 if v else FADED_OPACITY for v in part["in_view"]],
                 },
-                text=[f"{style.symbol}<br>{html.escape(label)}" for label in part["label"]],
-                textfont={"size": 11, "color": "#111"},
+                text=[f"{style.symbol}<br>{wrap_name(label)}" for label in part["label"]],
+                textfont={"size": 12, "color": "#111"},
                 textposition="middle center",
                 customdata=part[["code"]].to_numpy(),
                 hovertext=[html.escape(h) for h in part["hover"]],

@@ -90,21 +90,58 @@ def heat_map(
             sticky=True,
         ),
     ).add_to(fmap)
-    for code, row in centres.iterrows():
-        band = str(bands.get(code, "grey"))
-        folium.Marker(
-            location=(row["centre_lat"], row["centre_lon"]),
-            icon=folium.DivIcon(
-                html=f'<div class="band-symbol band-{band}">'
-                f"{escape_for_map(BAND_STYLES[band].symbol)}</div>",
-                icon_size=(14, 14),
-                icon_anchor=(7, 7),
-            ),
-            interactive=False,  # clicks go through to the unit's polygon
-        ).add_to(fmap)
+    _add_band_symbols(fmap, bands, centres)
     fmap.get_root().header.add_child(folium.Element(SYMBOL_CSS))
-    fmap.fit_bounds(_bounds(data))
+    fmap.fit_bounds(_cached_bounds(geojson))
     return fmap
+
+
+def _add_band_symbols(fmap: folium.Map, bands: pd.Series, centres: pd.DataFrame) -> None:
+    """The band's symbol at each unit's centre: one point layer per band, not 102 markers.
+
+    (Rendering 102 separate folium markers cost a large share of the page's server time.)
+    """
+    for band, style in BAND_STYLES.items():
+        codes = [code for code in centres.index if str(bands.get(code, "grey")) == band]
+        if not codes:
+            continue
+        points = {
+            "type": "FeatureCollection",
+            "features": [
+                {
+                    "type": "Feature",
+                    "geometry": {
+                        "type": "Point",
+                        "coordinates": [
+                            float(centres.at[code, "centre_lon"]),
+                            float(centres.at[code, "centre_lat"]),
+                        ],
+                    },
+                    "properties": {},
+                }
+                for code in codes
+            ],
+        }
+        icon = folium.DivIcon(
+            html=f'<div class="band-symbol">{escape_for_map(style.symbol)}</div>',
+            icon_size=(14, 14),
+            icon_anchor=(7, 7),
+        )
+        folium.GeoJson(
+            points, name=f"symbols-{band}", marker=folium.Marker(icon=icon, interactive=False)
+        ).add_to(fmap)
+
+
+_BOUNDS: dict[int, list[list[float]]] = {}
+
+
+def _cached_bounds(geojson: Mapping[str, Any]) -> list[list[float]]:
+    """The boundaries' extent, computed once per loaded boundary set (it never changes)."""
+    key = id(geojson)
+    if key not in _BOUNDS:
+        _BOUNDS.clear()  # only the boundaries in use are kept
+        _BOUNDS[key] = _bounds(geojson)
+    return _BOUNDS[key]
 
 
 SYMBOL_CSS = """<style>

@@ -1,0 +1,302 @@
+"""Page-ready time and server memory in a real browser, against a floor measured in the same run.
+
+    .venv/bin/python -m bench.bench_pages [--quick] [--runs N] [--db PATH]
+
+Starts the dashboard (``streamlit run app.py``) on a free local port against a bench database
+(default ``var/bench/dashboard-x1.sqlite3``; the app generates demo scale 1 on its first start,
+which takes minutes) and the reference boundaries, and drives Debian's Chromium with Playwright.
+
+The floor is a bare Streamlit script written into a temp dir: a folium map of the same 102
+boundaries drawn with ``st_folium``, with Leaflet served locally exactly as the app does.
+
+Page-ready = from ``page.goto`` (fresh browser context) until the script state is
+``notRunning`` and the main content is drawn: 102 ``path.leaflet-interactive`` in the map's
+iframe (heat map, floor), a visible table (dossier), a visible ``h1`` (other pages).
+Interaction = pick another "Tô màu theo" option in the UI until the rerun is done and the map
+iframe shows 102 new paths. Memory = VmRSS of the server process. Prints figures; asserts
+nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BOUNDARIES = (ROOT.parent / "shared" / "geo" / "communes.geojson").resolve()
+CHROMIUM = os.environ.get("DASHBOARD_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [  # as tests/e2e/conftest.py
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+PAGES = (  # (name, path, what "drawn" means)
+    ("heat map /", "/", "map"),
+    ("dossier", "/dossier?unit=22015", "table"),
+    ("tasks", "/tasks", "h1"),
+    ("feedback", "/feedback", "h1"),
+    ("infrastructure", "/infrastructure", "h1"),
+)
+# True when the run is over and the page's main content is drawn.
+READY_JS = """(kind) => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
+  if (window.__benchMustSeeRun && !window.__benchSawRun) return false;
+  const shown = (e) => !!e && e.getBoundingClientRect().height > 0;
+  if (kind === 'map') {
+    const frame = document.querySelector('MAP_IFRAME');
+    const doc = frame && frame.contentDocument;
+    if (!doc) return false;
+    const paths = doc.querySelectorAll('path.leaflet-interactive:not([data-bench-old])');
+    return paths.length === 102;
+  }
+  if (kind === 'table') return shown(document.querySelector('[data-testid="stDataFrame"]'));
+  return shown(document.querySelector('h1'));
+}""".replace("MAP_IFRAME", MAP_IFRAME)
+# Before an interaction: mark the drawn paths as old and watch for the script to run.
+ARM_JS = """() => {
+  const frame = document.querySelector('MAP_IFRAME');
+  frame.contentDocument.querySelectorAll('path.leaflet-interactive')
+    .forEach((p) => p.setAttribute('data-bench-old', ''));
+  window.__benchMustSeeRun = true;
+  window.__benchSawRun = false;
+  const app = document.querySelector('[data-testid="stApp"]');
+  new MutationObserver(() => {
+    if (app.getAttribute('data-test-script-state') === 'running') window.__benchSawRun = true;
+  }).observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+}""".replace("MAP_IFRAME", MAP_IFRAME)
+
+FLOOR_APP = """
+import json
+import folium
+import streamlit as st
+from streamlit_folium import st_folium
+from geo.assets import install_leaflet_assets, local_folium_assets
+
+install_leaflet_assets("static")
+
+
+@st.cache_data
+def boundaries():
+    with open({path!r}, encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+st.title("floor")
+m = folium.Map(location=(12.93, 108.47), zoom_start=8, tiles=None)
+m.default_js, m.default_css = local_folium_assets()
+folium.GeoJson(boundaries()).add_to(m)
+st_folium(m, key="m", returned_objects=[])
+"""
+FLOOR_CONFIG = """[server]
+headless = true
+enableStaticServing = true
+runOnSave = false
+
+[browser]
+gatherUsageStats = false
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def start_server(script: str, cwd: Path, env: dict[str, str], log: Path) -> tuple:
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port),
+         "--server.address", "127.0.0.1"],
+        cwd=cwd, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{script} exited with {process.returncode}; see {log}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return process, url
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError(f"{script} did not become healthy; see {log}")
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def open_page(browser, url: str, kind: str, timeout_ms: int = 120_000):
+    """A fresh context on ``url``; returns (context, page, seconds until ready)."""
+    context = browser.new_context(viewport={"width": 1920, "height": 1080})
+    page = context.new_page()
+    started = time.perf_counter()
+    page.goto(url)
+    page.wait_for_function(READY_JS, arg=kind, timeout=timeout_ms, polling=20)
+    return context, page, time.perf_counter() - started
+
+
+def progress(message: str) -> None:
+    print(f"  … {message}", file=sys.stderr, flush=True)
+
+
+def page_ready(browser, url: str, kind: str, runs: int) -> list[float]:
+    progress(f"page-ready {url}")
+    times = []
+    for _ in range(runs):
+        context, _, seconds = open_page(browser, url, kind)
+        times.append(seconds)
+        context.close()
+    return times
+
+
+def pillar_change(browser, url: str, runs: int) -> list[float]:
+    progress("pillar change")
+    context, page, _ = open_page(browser, url, "map")
+    times = []
+    for run in range(runs):
+        page.locator('[data-testid="stSelectbox"] input[aria-label="Tô màu theo"]').click()
+        options = page.locator('[role="listbox"] [role="option"]')
+        options.first.wait_for()
+        option = options.nth(1 + run % (options.count() - 1))  # never the current one (0 first)
+        page.evaluate(ARM_JS)
+        started = time.perf_counter()
+        option.click()
+        page.wait_for_function(READY_JS, arg="map", timeout=120_000, polling=20)
+        times.append(time.perf_counter() - started)
+        page.evaluate("() => { window.__benchMustSeeRun = false; }")
+    context.close()
+    return times
+
+
+def sessions_memory(browser, url: str, pid: int, counts: tuple[int, ...]) -> list[float]:
+    """RSS with 1, …, N sessions open (each loads the map and stays), then 30 s after closing."""
+    progress(f"memory {url}")
+    contexts, figures = [], []
+    for count in counts:
+        while len(contexts) < count:
+            context, _, _ = open_page(browser, url, "map")
+            contexts.append(context)
+        time.sleep(1)
+        figures.append(rss_mb(pid))
+    for context in contexts:
+        context.close()
+    time.sleep(30)
+    figures.append(rss_mb(pid))
+    return figures
+
+
+def machine() -> str:
+    model = next(
+        (line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+         if line.startswith("model name")),
+        "?",
+    )  # fmt: skip
+    now = datetime.datetime.now().astimezone().isoformat(timespec="minutes")
+    return f"machine: {os.cpu_count()} CPUs (nproc {len(os.sched_getaffinity(0))}), {model}; {now}"
+
+
+def spread(times: list[float]) -> str:
+    return f"{min(times):.2f}–{max(times):.2f}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", default=str(ROOT / "var" / "bench" / "dashboard-x1.sqlite3"))
+    parser.add_argument("--quick", action="store_true", help="3 runs, 1 and 5 sessions")
+    parser.add_argument("--runs", type=int, default=None)
+    args = parser.parse_args()
+    runs = args.runs or (3 if args.quick else 5)
+    counts = (1, 5) if args.quick else (1, 20)
+
+    from playwright.sync_api import sync_playwright
+
+    Path(args.db).parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="bench-pages-") as temp:
+        home = Path(temp)
+        env = {
+            **os.environ,
+            "DASHBOARD_DB_PATH": str(Path(args.db).resolve()),
+            "DASHBOARD_BOUNDARIES": str(BOUNDARIES),
+            "DASHBOARD_CACHE_DIR": str(home / "boundaries"),
+        }
+        env.pop("DATABASE_URL", None)
+        floor_dir = home / "floor"
+        (floor_dir / ".streamlit").mkdir(parents=True)
+        (floor_dir / ".streamlit" / "config.toml").write_text(FLOOR_CONFIG)
+        (floor_dir / "floor.py").write_text(FLOOR_APP.replace("{path!r}", repr(str(BOUNDARIES))))
+        floor_env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        sys.path.insert(0, str(ROOT))
+        from geo.assets import install_leaflet_assets
+
+        install_leaflet_assets(floor_dir / "static")  # before start: Streamlit looks for it then
+
+        app, app_url = start_server("app.py", ROOT, env, home / "app.log")
+        floor, floor_url = start_server("floor.py", floor_dir, floor_env, home / "floor.log")
+        try:
+            rss = {"app": [rss_mb(app.pid)], "floor": [rss_mb(floor.pid)]}
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+                # Warm-up: every page once (the first start may generate the demo data).
+                for _, path, kind in PAGES:
+                    open_page(browser, app_url + path, kind, timeout_ms=400_000)[0].close()
+                open_page(browser, floor_url, "map")[0].close()
+                rss["app"].append(rss_mb(app.pid))
+                rss["floor"].append(rss_mb(floor.pid))
+
+                floor_times = page_ready(browser, floor_url, "map", runs)
+                results = [
+                    (name, page_ready(browser, app_url + path, kind, runs))
+                    for name, path, kind in PAGES
+                ]
+                change = pillar_change(browser, app_url, max(3, runs))
+                rss["app"] += sessions_memory(browser, app_url, app.pid, counts)
+                rss["floor"] += sessions_memory(browser, floor_url, floor.pid, counts)
+                browser.close()
+        finally:
+            for process in (app, floor):
+                process.terminate()
+                process.wait(timeout=20)
+
+    floor_median = statistics.median(floor_times)
+    print(machine())
+    print(f"database: {args.db}  runs: {runs}")
+    print(f"{'page-ready (s)':<30}{'median':>8}{'min–max':>13}{'× floor':>9}")
+    for name, times in [*results, ("floor (bare st_folium map)", floor_times)]:
+        median = statistics.median(times)
+        print(f"{name:<30}{median:>8.2f}{spread(times):>13}{median / floor_median:>9.1f}")
+    change_median = statistics.median(change)
+    print(
+        f"{'pillar change → map redrawn':<30}{change_median:>8.2f}{spread(change):>13}"
+        f"{change_median / floor_median:>9.1f}"
+    )
+    labels = ["after start", "after warm-up", *(f"{n} session(s) open" for n in counts),
+              "30 s after closing"]  # fmt: skip
+    print(f"{'server RSS (MB)':<30}{'app':>8}{'floor':>13}{'× floor':>9}")
+    for index, label in enumerate(labels):
+        a, f = rss["app"][index], rss["floor"][index]
+        print(f"{label:<30}{a:>8.0f}{f:>13.0f}{a / f:>9.1f}")
+
+
+if __name__ == "__main__":
+    main()

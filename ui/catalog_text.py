@@ -76,20 +76,6 @@ def pillar_table(catalog: Catalog) -> pd.DataFrame:
     )
 
 
-def scenario_label(key: str, catalog: Catalog) -> str:
-    """Translated name of a rank-stability scenario from its stable key."""
-    lang = current_language()
-    labels = {p.key: p.label.in_language(lang) for p in catalog.pillars}
-    if key == "baseline":
-        return t("stability.baseline")
-    if key == "equal":
-        return t("stability.equal")
-    if key.startswith("without:"):
-        return t("stability.without", pillar=labels[key.removeprefix("without:")])
-    pillar, change = key[:-3], key[-3:]
-    return t("stability.reweighted", pillar=labels.get(pillar, pillar), change=change)
-
-
 def stability_table(result: Stability, units: pd.DataFrame, rows: int = 15) -> pd.DataFrame:
     """The units whose rank moves most under the alternative weightings, least stable first."""
     names = units.set_index("code")["full_name"]

@@ -113,6 +113,7 @@ with main:
         )
         clicked = st_folium(
             fmap,
+            render=False,  # the map renders itself once inside st_folium; the default did it twice
             key="heat_map",
             height=640,
             use_container_width=True,

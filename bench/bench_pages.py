@@ -31,18 +31,10 @@ import time
 import urllib.request
 from pathlib import Path
 
+from devtools.chromium import CHROMIUM, CHROMIUM_ARGS
+
 ROOT = Path(__file__).resolve().parent.parent
 BOUNDARIES = (ROOT.parent / "shared" / "geo" / "communes.geojson").resolve()
-CHROMIUM = os.environ.get("DASHBOARD_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [  # as tests/e2e/conftest.py
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
 PAGES = (  # (name, path, what "drawn" means)
     ("heat map /", "/", "map"),
@@ -256,7 +248,9 @@ def main() -> None:
         try:
             rss = {"app": [rss_mb(app.pid)], "floor": [rss_mb(floor.pid)]}
             with sync_playwright() as playwright:
-                browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+                browser = playwright.chromium.launch(
+                    executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
+                )
                 # Warm-up: every page once (the first start may generate the demo data).
                 for _, path, kind in PAGES:
                     open_page(browser, app_url + path, kind, timeout_ms=400_000)[0].close()

@@ -6,24 +6,18 @@ python scripts/screenshot.py http://localhost:8501/ docs/screenshot-home.png [19
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from devtools.chromium import CHROMIUM, CHROMIUM_ARGS
 
 
 def main(url: str, target: str, size: str = "1920x1080", full_page: str = "") -> None:
     width, height = (int(v) for v in size.split("x"))
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": width, "height": height})
         page.goto(url)
         # Streamlit marks its root with the script's run state; "notRunning" = the run finished.

@@ -7,7 +7,7 @@ from streamlit_folium import st_folium
 
 from data.models import PEER_GROUPS
 from data.settings import load_settings
-from geo.maps import heat_map
+from geo.maps import base_map, unit_layer
 from geo.tilemap import tile_figure
 from metrics import count_units, default_catalog
 from metrics.views import bottom_units, kpis, map_view, most_improved, top_units
@@ -20,6 +20,7 @@ from ui.loaders import (
     load_scorecard,
     load_tile_layout,
     load_units,
+    map_geometry_url,
 )
 from ui.selection import open_dossier, selected_period
 from ui.text import current_language, month, num, t
@@ -102,17 +103,19 @@ for col, band in zip(cards[1:], ("green", "yellow", "red", "grey"), strict=True)
 main, side = st.columns([3, 1.25])
 with main:
     if view_mode == "map":
-        fmap = heat_map(
-            boundaries.geojson,
+        layer = unit_layer(
+            map_geometry_url(boundaries.geojson),
             tooltip_texts(view, len(card)),
             view.set_index("unit_code")["band"],
             view.set_index("unit_code")["in_view"],
             tooltip_aliases(),
             load_units().set_index("code")[["centre_lat", "centre_lon"]],
-            tile_url=load_settings().tile_url,
+            failure_text=t("home.map_geometry_error"),
         )
         clicked = st_folium(
-            fmap,
+            base_map(boundaries.geojson, tile_url=load_settings().tile_url),
+            # The units go in as a layer: a filter change swaps it inside the live map frame.
+            feature_group_to_add=layer,
             render=False,  # the map renders itself once inside st_folium; the default did it twice
             key="heat_map",
             height=640,

@@ -1,7 +1,7 @@
 """How the cost grows with the data: demo data at several scales, on SQLite and PostgreSQL.
 
     .venv/bin/python -m bench.bench_scaling [--quick] [--scales 1,10,30]
-                                            [--backends sqlite,postgresql]
+                                            [--backends sqlite,postgresql] [--prepare-only]
 
 For each scale the demo generator (seed 20250701, end date 2026-11-22) builds one database:
 ``var/bench/scale-<S>.sqlite3`` on SQLite, a dedicated database ``bench_scale_<S>`` on the
@@ -348,12 +348,17 @@ def print_report(results: list[Result]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="scales 0.1 and 1, fewer repeats")
-    parser.add_argument("--scales", default=None, help="comma-separated, default 1,10")
+    parser.add_argument("--scales", default=None, help="comma-separated, default 1,10,30")
     parser.add_argument("--backends", default="sqlite,postgresql")
     parser.add_argument("--pg-server", default=DEFAULT_PG, help="URL without database name")
     parser.add_argument("--repeat", type=int, default=20, help="warm calls per median")
+    parser.add_argument(
+        "--prepare-only",
+        action="store_true",
+        help="generate the missing bench databases and stop (no timing)",
+    )
     args = parser.parse_args()
-    scales = [float(s) for s in (args.scales or ("0.1,1" if args.quick else "1,10")).split(",")]
+    scales = [float(s) for s in (args.scales or ("0.1,1" if args.quick else "1,10,30")).split(",")]
     backends = [b.strip() for b in args.backends.split(",") if b.strip()]
     unknown = set(backends) - {"sqlite", "postgresql"}
     if unknown:
@@ -362,6 +367,14 @@ def main() -> None:
     args.inputs_repeat = 1 if args.quick else 3
 
     started = time.perf_counter()
+    if args.prepare_only:
+        for backend in backends:
+            for scale in scales:
+                engine, generated = prepare(backend, scale, args.pg_server)
+                engine.dispose()
+                took = f"generated in {generated:.0f} s" if generated is not None else "reused"
+                print(f"- {backend} ×{scale_label(scale)}: {took}", flush=True)
+        return
     results = [measure(backend, scale, args) for backend in backends for scale in scales]
     print_report(results)
     print(f"\nbench wall time {time.perf_counter() - started:.0f} s")

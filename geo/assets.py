@@ -15,15 +15,20 @@ features: jQuery for ``Popup`` (``$(`…`)``), ``GeoJson(embed=False)`` (``$.aja
 from __future__ import annotations
 
 import filecmp
+import hashlib
+import json
 import os
 import shutil
 import tempfile
 from importlib.resources import files
 from pathlib import Path
+from typing import Any
 
 LEAFLET_VERSION = "1.9.4"
 STATIC_URL = "/app/static"  # where Streamlit serves ./static (no server.baseUrlPath set)
 LEAFLET_DIR = "leaflet"
+GEOMETRY_DIR = "boundaries"  # content-addressed copies of the map's geometry
+GEOMETRY_FILES_KEPT = 5  # older boundary versions stay a while for pages still open elsewhere
 _PACKAGE_DIR = "static/js_lib_leaflet"
 _FILES = (
     "leaflet.js",
@@ -82,3 +87,57 @@ def local_folium_assets() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]
     """
     base = f"{STATIC_URL}/{LEAFLET_DIR}"
     return [("leaflet", f"{base}/leaflet.js")], [("leaflet_css", f"{base}/leaflet.css")]
+
+
+_PUBLISHED: dict[int, str] = {}
+
+
+def publish_geometry(geojson: dict[str, Any], static_dir: Path) -> str:
+    """The URL of the units' geometry (``code`` property only), written once per boundary set.
+
+    The file name is the content's hash, so a browser never mixes two versions and a second app
+    process with the same boundaries writes the same file. Cached per loaded boundary object:
+    hashing 1 MB on every run would cost what serving the file separately saves.
+    """
+    key = id(geojson)
+    if key not in _PUBLISHED:
+        data = {
+            "type": "FeatureCollection",
+            "features": [
+                {
+                    "type": "Feature",
+                    "properties": {"code": feature["properties"]["code"]},
+                    "geometry": feature["geometry"],
+                }
+                for feature in geojson["features"]
+            ],
+        }
+        content = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        name = hashlib.sha256(content).hexdigest()[:20] + ".json"
+        folder = Path(static_dir) / GEOMETRY_DIR
+        if not (folder / name).is_file():
+            _write_atomically(folder / name, content)
+            _prune(folder, keep=name)
+        _PUBLISHED.clear()  # only the boundaries in use are kept
+        _PUBLISHED[key] = f"{STATIC_URL}/{GEOMETRY_DIR}/{name}"
+    return _PUBLISHED[key]
+
+
+def _write_atomically(target: Path, content: bytes) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(content)
+        os.chmod(temp_name, 0o644)
+        os.replace(temp_name, target)
+    except BaseException:
+        Path(temp_name).unlink(missing_ok=True)
+        raise
+
+
+def _prune(folder: Path, keep: str) -> None:
+    """Remove all but the newest ``GEOMETRY_FILES_KEPT`` geometry files (never ``keep``)."""
+    files = sorted(folder.glob("*.json"), key=lambda f: f.stat().st_mtime, reverse=True)
+    for old in [f for f in files if f.name != keep][GEOMETRY_FILES_KEPT - 1 :]:
+        old.unlink(missing_ok=True)

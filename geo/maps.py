@@ -1,17 +1,28 @@
 """The folium heat map of the units, coloured by band, drawn with no request leaving the machine.
 
-Every string that reaches folium goes through ``geo.escape.escape_for_map`` here: folium does
-not escape tooltip or popup text, and the map's frame shares the app's origin.
+The map is split in two so that a filter change is cheap: ``base_map`` (frame, tiles, extent) is
+the same on every run, and ``unit_layer`` carries what changes — each unit's style, tooltip lines
+and band symbol, about 30 KB. The geometry (≈ 1 MB) is not in the layer: the browser fetches it
+once from a content-addressed static file (``geo.assets.publish_geometry``) and keeps it parsed
+for the page's lifetime. Embedding it cost every rerun ≈ 0.3 s of JSON encoding and template
+compilation on the server, 1 MB on the websocket and a re-parse in the browser.
+
+Texts reach the browser as JSON data and are put on the page with ``textContent``, never as
+HTML, so a unit name such as ``<img onerror=…>`` or ``${…}`` is shown, not run. (folium's own
+``Tooltip``/``GeoJsonTooltip`` insert text as HTML and need ``geo.escape.escape_for_map``.)
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlparse
 
 import folium
 import pandas as pd
+from branca.element import Element, MacroElement
+from jinja2 import Template
 
 from geo.assets import local_folium_assets
 from geo.escape import escape_for_map
@@ -19,6 +30,7 @@ from geo.palette import BAND_STYLES, FADED_OPACITY
 
 PROVINCE_CENTRE = (12.93, 108.47)  # between the Cambodian border and the Tuy Hòa coast
 TOOLTIP_FIELDS = ("t_name", "t_score", "t_band", "t_rank", "t_change")
+HIGHLIGHT_STYLE = {"weight": 3, "color": "#0b5394"}
 
 
 def _style(band: str, in_view: bool) -> dict[str, Any]:
@@ -33,39 +45,154 @@ def _style(band: str, in_view: bool) -> dict[str, Any]:
     }
 
 
-def with_unit_properties(
-    geojson: Mapping[str, Any], texts: pd.DataFrame, bands: pd.Series, in_view: pd.Series
-) -> dict[str, Any]:
-    """New features whose properties carry the tooltip texts, escaped, and a style.
+def json_for_script(value: Any) -> str:
+    """``value`` as JSON that is safe inside an HTML ``<script>`` and in JavaScript source.
 
-    Geometries are shared with the cached boundaries, never copied (100 ms) nor modified.
+    ``<``, ``>``, ``&`` and ``'`` become ``\\u`` escapes (no ``</script>`` can end the block), and
+    ``ensure_ascii`` also escapes U+2028/U+2029, which end a line in older JavaScript.
     """
-    features = []
-    for feature in geojson["features"]:
-        code = feature["properties"]["code"]
-        properties = {"code": escape_for_map(code)}
-        for field in TOOLTIP_FIELDS:
-            properties[field] = escape_for_map(str(texts.at[code, field]))
-        properties["style"] = _style(str(bands.get(code, "grey")), bool(in_view.get(code, True)))
-        features.append(
-            {"type": "Feature", "geometry": feature["geometry"], "properties": properties}
-        )
-    return {"type": "FeatureCollection", "features": features}
+    text = json.dumps(value, ensure_ascii=True, separators=(",", ":"))
+    for char in "<>&'":
+        text = text.replace(char, f"\\u{ord(char):04x}")
+    return text
 
 
-def heat_map(
-    geojson: Mapping[str, Any],
+def unit_payload(
     texts: pd.DataFrame,
     bands: pd.Series,
     in_view: pd.Series,
     aliases: list[str],
     centres: pd.DataFrame,
-    tile_url: str | None = None,
-) -> folium.Map:
-    """The map: one polygon per unit, its band's colour, symbol marker, and a tooltip.
+) -> dict[str, Any]:
+    """What the browser needs per unit code: style, tooltip lines, symbol and its position."""
+    units = {}
+    for code in texts.index:
+        band = str(bands.get(code, "grey"))
+        lines = [
+            [alias, str(texts.at[code, field])]
+            for alias, field in zip(aliases, TOOLTIP_FIELDS, strict=True)
+        ]
+        unit: dict[str, Any] = {
+            "style": _style(band, bool(in_view.get(code, True))),
+            "lines": lines,
+            "symbol": BAND_STYLES[band].symbol,
+        }
+        if code in centres.index:
+            unit["centre"] = [
+                float(centres.at[code, "centre_lat"]),
+                float(centres.at[code, "centre_lon"]),
+            ]
+        units[str(code)] = unit
+    return units
 
-    ``texts`` is indexed by unit code with the already formatted (translated) ``TOOLTIP_FIELDS``;
-    ``aliases`` are their translated labels; ``centres`` has centre_lat/centre_lon by code.
+
+class _RawScript(Element):
+    """Finished JavaScript added to a folium figure as it is (no Jinja pass over data)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+    def render(self, **kwargs: Any) -> str:
+        del kwargs
+        return self.text
+
+
+class UnitShapes(MacroElement):
+    """The units' polygons, tooltips and band symbols, drawn in the browser from fetched geometry.
+
+    The parsed geometry is kept per URL in the frame (``window.dashboardShapes``), so swapping
+    this layer on a filter change neither fetches nor parses it again.
+    """
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+(function () {
+  var group = {{ this._parent.get_name() }};
+  var units = {{ this.units_json }};
+  var failure = {{ this.failure_json }};
+  var url = {{ this.url_json }};
+  var highlight = {{ this.highlight_json }};
+  var cache = window.dashboardShapes = window.dashboardShapes || {};
+  if (!cache[url]) {
+    cache[url] = fetch(url, {credentials: "same-origin"}).then(function (response) {
+      if (!response.ok) { throw new Error("HTTP " + response.status); }
+      return response.json();
+    });
+  }
+  function tooltipTable(lines) {
+    var table = document.createElement("table");
+    lines.forEach(function (line) {
+      var row = table.insertRow();
+      var head = document.createElement("th");
+      head.textContent = line[0];
+      head.style.textAlign = "left";
+      head.style.paddingRight = "8px";
+      row.appendChild(head);
+      row.insertCell().textContent = line[1];
+    });
+    return table;
+  }
+  var shapes = L.geoJSON(null, {
+    style: function (feature) {
+      var unit = units[feature.properties.code];
+      return unit ? unit.style : {};
+    },
+    onEachFeature: function (feature, layer) {
+      var unit = units[feature.properties.code];
+      if (!unit) { return; }
+      layer.bindTooltip(tooltipTable(unit.lines), {sticky: true});
+      layer.on("mouseover", function () { layer.setStyle(highlight); });
+      layer.on("mouseout", function () { shapes.resetStyle(layer); });
+    }
+  }).addTo(group);
+  cache[url].then(function (data) {
+    shapes.addData(data);
+  }).catch(function (error) {
+    var note = L.control({position: "topright"});
+    note.onAdd = function () {
+      var box = L.DomUtil.create("div", "map-failure");
+      box.textContent = failure + " (" + error.message + ")";
+      return box;
+    };
+    note.addTo(group._map || window.map);
+  });
+  Object.keys(units).forEach(function (code) {
+    var unit = units[code];
+    if (!unit.centre) { return; }
+    var mark = document.createElement("div");
+    mark.className = "band-symbol";
+    mark.textContent = unit.symbol;
+    L.marker(unit.centre, {
+      icon: L.divIcon({html: mark, className: "", iconSize: [14, 14], iconAnchor: [7, 7]}),
+      interactive: false,
+      keyboard: false
+    }).addTo(group);
+  });
+})();
+{% endmacro %}"""
+    )
+
+    def __init__(self, geometry_url: str, units: dict[str, Any], failure_text: str) -> None:
+        super().__init__()
+        self._name = "UnitShapes"
+        self.url_json = json_for_script(geometry_url)
+        self.units_json = json_for_script(units)
+        self.failure_json = json_for_script(failure_text)
+        self.highlight_json = json_for_script(HIGHLIGHT_STYLE)
+
+    def render(self, **kwargs: Any) -> None:
+        """Add the script as finished text: branca would compile it as a Jinja template."""
+        script = self._template.module.__dict__["script"]
+        self.get_root().script.add_child(_RawScript(script(self, kwargs)), name=self.get_name())
+
+
+def base_map(geojson: Mapping[str, Any], tile_url: str | None = None) -> folium.Map:
+    """The map without data: frame, optional tiles, fitted to the province. Same every run.
+
+    Keeping the base identical across reruns keeps the browser's map frame alive: streamlit-folium
+    keys its component by the base script, so a changed base would rebuild the whole frame
+    (≈ 0.5 s on a filter change) where a changed ``unit_layer`` is only swapped inside it.
     """
     fmap = folium.Map(
         location=PROVINCE_CENTRE,
@@ -78,58 +205,31 @@ def heat_map(
         zoom_delta=0.5,
     )
     fmap.default_js, fmap.default_css = local_folium_assets()
-    data = with_unit_properties(geojson, texts, bands, in_view)
-    folium.GeoJson(
-        data,
-        name="units",
-        style_function=lambda feature: feature["properties"]["style"],
-        highlight_function=lambda _feature: {"weight": 3, "color": "#0b5394"},
-        tooltip=folium.GeoJsonTooltip(
-            fields=list(TOOLTIP_FIELDS),
-            aliases=[escape_for_map(a) for a in aliases],
-            sticky=True,
-        ),
-    ).add_to(fmap)
-    _add_band_symbols(fmap, bands, centres)
     fmap.get_root().header.add_child(folium.Element(SYMBOL_CSS))
     fmap.fit_bounds(_cached_bounds(geojson))
     return fmap
 
 
-def _add_band_symbols(fmap: folium.Map, bands: pd.Series, centres: pd.DataFrame) -> None:
-    """The band's symbol at each unit's centre: one point layer per band, not 102 markers.
+def unit_layer(
+    geometry_url: str,
+    texts: pd.DataFrame,
+    bands: pd.Series,
+    in_view: pd.Series,
+    aliases: list[str],
+    centres: pd.DataFrame,
+    failure_text: str,
+) -> folium.FeatureGroup:
+    """What ``base_map`` shows of the data: each unit's band colour, tooltip and band symbol.
 
-    (Rendering 102 separate folium markers cost a large share of the page's server time.)
+    ``geometry_url`` serves the units' polygons (property ``code``); ``texts`` is indexed by unit
+    code with the formatted (translated) ``TOOLTIP_FIELDS``; ``aliases`` are their labels;
+    ``centres`` has centre_lat/centre_lon by code; ``failure_text`` is shown if the geometry
+    cannot be fetched.
     """
-    for band, style in BAND_STYLES.items():
-        codes = [code for code in centres.index if str(bands.get(code, "grey")) == band]
-        if not codes:
-            continue
-        points = {
-            "type": "FeatureCollection",
-            "features": [
-                {
-                    "type": "Feature",
-                    "geometry": {
-                        "type": "Point",
-                        "coordinates": [
-                            float(centres.at[code, "centre_lon"]),
-                            float(centres.at[code, "centre_lat"]),
-                        ],
-                    },
-                    "properties": {},
-                }
-                for code in codes
-            ],
-        }
-        icon = folium.DivIcon(
-            html=f'<div class="band-symbol">{escape_for_map(style.symbol)}</div>',
-            icon_size=(14, 14),
-            icon_anchor=(7, 7),
-        )
-        folium.GeoJson(
-            points, name=f"symbols-{band}", marker=folium.Marker(icon=icon, interactive=False)
-        ).add_to(fmap)
+    layer = folium.FeatureGroup(name="units", control=False)
+    units = unit_payload(texts, bands, in_view, aliases, centres)
+    UnitShapes(geometry_url, units, failure_text).add_to(layer)
+    return layer
 
 
 _BOUNDS: dict[int, list[list[float]]] = {}
@@ -148,6 +248,7 @@ SYMBOL_CSS = """<style>
 .band-symbol { font: bold 12px/14px sans-serif; text-align: center; color: #111;
   text-shadow: 0 0 2px #fff, 0 0 2px #fff; }
 .leaflet-container { background: #f4f6f8; }
+.map-failure { background: #fff; padding: 4px 8px; border: 1px solid #d9453b; }
 </style>"""
 
 

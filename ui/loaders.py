@@ -13,7 +13,8 @@ import streamlit as st
 from data.db import get_engine
 from data.queries import DatasetStatus, data_version, dataset_status, import_batches, read_units
 from data.registry import load_units as load_registry_units
-from data.settings import load_settings
+from data.settings import PROJECT_ROOT, load_settings
+from geo.assets import publish_geometry
 from geo.boundaries import BoundaryState
 from geo.boundaries import load_boundaries as load_boundary_state
 from geo.tiles import tile_layout
@@ -107,6 +108,11 @@ def load_boundaries() -> BoundaryState:
     """The configured boundaries (validated and cached by ``geo.boundaries``; cheap when cached)."""
     settings = load_settings()
     return load_boundary_state(settings, cache_dir=settings.cache_dir)
+
+
+def map_geometry_url(geojson: dict) -> str:
+    """Where the browser fetches the boundaries' geometry (written under ./static once)."""
+    return publish_geometry(geojson, PROJECT_ROOT / "static")
 
 
 @st.cache_data(ttl=CACHE_TTL_S, max_entries=2, show_spinner=False)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
 import folium
 
-from geo.assets import install_leaflet_assets, local_folium_assets
+from geo.assets import install_leaflet_assets, local_folium_assets, publish_geometry
 
 
 def test_install_copies_leaflet_once(tmp_path: Path) -> None:
@@ -51,3 +52,36 @@ def test_map_loads_only_local_leaflet() -> None:
     ]
     assert "http://" not in rendered and "https://" not in rendered
     assert "$(" not in rendered and "$.ajax" not in rendered  # no jQuery needed
+
+
+def _collection(*codes: str) -> dict:
+    square = {"type": "Polygon", "coordinates": [[[108, 12], [109, 12], [109, 13], [108, 12]]]}
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "properties": {"code": c, "name": "N"}, "geometry": square}
+            for c in codes
+        ],
+    }
+
+
+def test_geometry_is_published_once_under_its_content_hash(tmp_path: Path) -> None:
+    boundaries = _collection("1", "2")
+    url = publish_geometry(boundaries, tmp_path)
+    name = url.rsplit("/", 1)[1]
+    assert url == f"/app/static/boundaries/{name}" and re.fullmatch(r"[0-9a-f]{20}\.json", name)
+    written = tmp_path / "boundaries" / name
+    data = json.loads(written.read_text(encoding="utf-8"))
+    assert [f["properties"] for f in data["features"]] == [{"code": "1"}, {"code": "2"}]
+
+    stamp = written.stat().st_mtime_ns
+    assert publish_geometry(boundaries, tmp_path) == url  # same boundaries: nothing rewritten
+    assert written.stat().st_mtime_ns == stamp
+    assert publish_geometry(_collection("1", "3"), tmp_path) != url  # new boundaries, new name
+
+
+def test_old_geometry_files_are_pruned(tmp_path: Path) -> None:
+    urls = [publish_geometry(_collection(str(n)), tmp_path) for n in range(8)]
+    kept = {p.name for p in (tmp_path / "boundaries").glob("*.json")}
+    assert len(kept) == 5 and urls[-1].rsplit("/", 1)[1] in kept
+    assert not list((tmp_path / "boundaries").glob(".*"))  # no temporary files left behind

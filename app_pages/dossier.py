@@ -12,7 +12,7 @@ from ui.dossier import (
     indicator_table,
     peer_table,
     pillar_table,
-    trend_figure,
+    trend_chart,
 )
 from ui.explain import explanation_blocks
 from ui.heatmap import signed
@@ -97,9 +97,8 @@ with left:
     st.dataframe(pillar_table(score.pillars, catalog), hide_index=True, width="stretch")
 with right:
     st.markdown(f"**{t('dossier.trend')}**")
-    st.plotly_chart(
-        trend_figure(score.history, catalog.bands.green_at_least, catalog.bands.yellow_at_least),
-        config={"displayModeBar": False},
+    st.altair_chart(
+        trend_chart(score.history, catalog.bands.green_at_least, catalog.bands.yellow_at_least),
         key="trend",
     )
 

@@ -1,0 +1,788 @@
+"""The leaders of all 102 units open the heat map at the same moment: time to first render.
+
+    .venv/bin/python -m bench.bench_viewers [--quick] [--viewers 102] [--database-url URL]
+
+N viewers (default 102) start together against (a) ONE app process and (b) TWO app processes
+behind a local nginx reverse proxy with cookie-sticky sessions, both on PostgreSQL (default
+``postgresql+psycopg://postgres@127.0.0.1:5432/bench_scale_1``; any SQLAlchemy URL the app
+accepts works, e.g. ``sqlite+pysqlite:////abs/path.sqlite3`` for a quick try). Prints p50 / p95 /
+max time to first full render and to ``script_finished``, the failures, how the viewers split
+across the two backends, and each app process's VmRSS after warm-up, with all N sessions open
+and some time after they all left. Figures only: nothing here passes or fails.
+
+Why not 102 browsers: 102 Chromium pages on this 2-core machine would measure the client, not
+the server (each leader has a computer of his own). A viewer is a light client that loads the
+server as a fresh browser does; what it does is taken from a real Chromium load of the same
+page on the same server just before the timed run:
+
+1. Chromium (Playwright, Debian's /usr/bin/chromium) opens the page once; every same-origin
+   request is recorded as "before" (made before the websocket ``/_stcore/stream`` opened: the
+   HTML, the JS bundles, ``/_stcore/health``, ``/_stcore/host-config``…) or "after" (the JS
+   chunks the deltas pull in, the st_folium iframe, the local Leaflet files under
+   /app/static/…), together with the first BackMsg Chromium sends. The page must draw 102
+   ``path.leaflet-interactive`` in the map iframe, which also proves the websocket works
+   through the proxy.
+2. A viewer fetches the HTML page (it sets the ``_streamlit_xsrf`` cookie, and behind nginx the
+   sticky cookie), then the other "before" requests over six keep-alive HTTP/1.1 connections
+   (a browser's limit per host); opens the websocket with the subprotocol list
+   ``streamlit, <xsrf cookie>`` exactly as the frontend does (``PLACEHOLDER_AUTH_TOKEN`` if no
+   cookie came), sends Chromium's recorded first BackMsg (``rerun_script`` with a ClientState:
+   empty query string and page hash, no widget state, no ``cached_message_hashes``, so the
+   server sends every element in full, never a ``ref_hash``), reads ForwardMsgs until
+   ``script_finished`` = FINISHED_SUCCESSFULLY (FINISHED_EARLY_FOR_RERUN means another run
+   follows), then fetches the "after" requests on six new connections.
+   Time to first full render = from the viewer's start to the end of its "after" requests.
+3. Failures: an HTTP status >= 400, a closed socket, a run that ends with a compile error or
+   draws an ``exception`` element (an uncaught exception still ends FINISHED_SUCCESSFULLY), a
+   run without the st_folium map element, a viewer behind nginx whose requests reached two
+   backends, and a render slower than 60 s; a viewer still waiting at the give-up time is
+   stopped. Slow viewers keep their real time in the percentiles; percentiles that fall on a
+   viewer that never rendered print as "—".
+4. All N viewers are created first and released at once (asyncio); their websockets stay open
+   for the "N sessions open" memory reading, then all close.
+
+The viewer leaves out the browser's own work (parsing, layout, drawing the map); the sanity
+line compares one viewer at a time with Chromium's page-ready time on the same server.
+
+Scaling: one Streamlit process runs each session's script on its own thread, but all under one
+GIL, so a process uses about one core whatever the number of sessions; a burst of N identical
+runs on one process takes about N × (one run's CPU time). N processes on N cores (sticky
+sessions behind a proxy) divide the burst; on this 2-core machine, which also runs nginx,
+PostgreSQL and this client, two processes are the most that can help.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import math
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import h11
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import WebSocketException
+from websockets.typing import Origin, Subprotocol
+
+from bench.bench_pages import (
+    BOUNDARIES,
+    MAP_IFRAME,
+    READY_JS,
+    free_port,
+    machine,
+    open_page,
+    rss_mb,
+    start_server,
+)
+from devtools.chromium import CHROMIUM, CHROMIUM_ARGS
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATABASE_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/bench_scale_1"
+NGINX = Path("/usr/sbin/nginx")
+STREAM_PATH = "/_stcore/stream"
+XSRF_COOKIE = "_streamlit_xsrf"
+STICKY_COOKIE = "st_backend"
+UPSTREAM_HEADER = "x-bench-upstream"  # nginx names the backend that answered
+CONNECTIONS_PER_HOST = 6  # what Chromium opens to one host over HTTP/1.1
+SLOW_S = 60.0  # a render slower than this counts as a failure
+SANITY_LOADS = 5
+# Chromium's request headers, so the server does the same work (compression, cookies).
+BROWSER_HEADERS = (
+    ("User-Agent", "Mozilla/5.0 (X11; Linux x86_64) bench-viewers"),
+    ("Accept", "*/*"),
+    ("Accept-Encoding", "gzip, deflate, br, zstd"),
+    ("Accept-Language", "en-US,en;q=0.9"),
+)
+NGINX_CONF = """worker_processes 1;
+pid {home}/nginx.pid;
+error_log {home}/error.log warn;
+events {{ worker_connections 8192; }}
+http {{
+    access_log off;
+    client_body_temp_path {home}/client_body;
+    proxy_temp_path {home}/proxy;
+    fastcgi_temp_path {home}/fastcgi;
+    uwsgi_temp_path {home}/uwsgi;
+    scgi_temp_path {home}/scgi;
+
+    map $http_upgrade $connection_upgrade {{ default upgrade; "" close; }}
+    # Every viewer comes from 127.0.0.1, so ip_hash would send them all to one backend: a
+    # first request without the cookie is hashed on its (random) request id, and the cookie
+    # set on that response carries the same id, so its later requests hash the same way.
+    map $cookie_{cookie} $sticky_key {{ "" $request_id; default $cookie_{cookie}; }}
+    # Set the cookie only when it was absent: add_header skips a header whose value is empty.
+    map $cookie_{cookie} $sticky_set_cookie {{
+        "" "{cookie}=$request_id; Path=/; HttpOnly; SameSite=Lax";
+        default "";
+    }}
+    upstream streamlit {{
+        hash $sticky_key consistent;
+{servers}
+    }}
+    server {{
+        listen 127.0.0.1:{port};
+        location / {{
+            proxy_pass http://streamlit;
+            proxy_http_version 1.1;
+            # The browser's Host, so Streamlit sees the websocket's Origin as same-origin.
+            proxy_set_header Host $http_host;
+            proxy_set_header Upgrade $http_upgrade;
+            proxy_set_header Connection $connection_upgrade;
+            proxy_read_timeout 1d;
+            proxy_send_timeout 1d;
+            # "always": also on the websocket's 101 answer and on errors.
+            add_header Set-Cookie $sticky_set_cookie always;
+            add_header X-Bench-Upstream $upstream_addr always;
+        }}
+    }}
+}}
+"""
+
+
+class ViewerFailure(Exception):
+    """Something a leader would see as a broken page."""
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where viewers go: an app process directly, or nginx in front of several."""
+
+    label: str
+    origin: str  # http://127.0.0.1:port
+    pids: tuple[int, ...]
+    behind_proxy: bool
+
+    @property
+    def address(self) -> tuple[str, int]:
+        parts = urlsplit(self.origin)
+        return str(parts.hostname), int(parts.port or 80)
+
+
+@dataclass(frozen=True)
+class Recording:
+    """What one real Chromium did to load the page (same-origin requests, in order)."""
+
+    before: tuple[str, ...]  # path?query, before the websocket opened; the HTML page first
+    after: tuple[str, ...]
+    first_back_msg: bytes
+    back_msgs_sent: int
+    other_origin_requests: int
+    browser_backends: int  # behind nginx: how many backends Chromium's requests reached
+    # Seconds from goto: the websocket opened, script_finished arrived, the map was drawn.
+    stream_s: float
+    finished_s: float
+    ready_s: float
+
+
+@dataclass
+class ViewerOutcome:
+    stream_s: float | None = None
+    render_s: float | None = None
+    finished_s: float | None = None
+    failure: str | None = None
+    backends: set[str] = field(default_factory=set)
+    http_bytes: int = 0
+    stream_bytes: int = 0
+    websocket: ClientConnection | None = None
+
+
+@dataclass
+class SetupFigures:
+    label: str
+    outcomes: list[ViewerOutcome]
+    rss_warm: list[float]
+    rss_open: list[float]
+    rss_after: list[float]
+    recording: Recording
+    backend_names: tuple[str, ...] = ()
+
+
+def progress(message: str) -> None:
+    print(f"  … {message}", file=sys.stderr, flush=True)
+
+
+# --- the app and the proxy ----------------------------------------------------------------------
+
+
+def app_environment(database_url: str, cache_dir: Path) -> dict[str, str]:
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DASHBOARD_BOUNDARIES": str(BOUNDARIES),
+        "DASHBOARD_CACHE_DIR": str(cache_dir),
+    }
+    env.pop("DASHBOARD_DB_PATH", None)  # DATABASE_URL alone names the database
+    return env
+
+
+@contextlib.contextmanager
+def app_processes(count: int, database_url: str, home: Path) -> Iterator[list[tuple]]:
+    """``count`` app processes, started one after the other (the first may prepare the data)."""
+    home.mkdir(parents=True, exist_ok=True)
+    started: list[tuple] = []
+    try:
+        for index in range(count):
+            env = app_environment(database_url, home / f"cache-{index}")
+            started.append(start_server("app.py", ROOT, env, home / f"app-{index}.log"))
+        yield started
+    finally:
+        for process, _ in started:
+            process.terminate()
+        for process, _ in started:
+            process.wait(timeout=30)
+
+
+def nginx_config(home: Path, port: int, backends: Sequence[str]) -> str:
+    servers = "\n".join(f"        server {urlsplit(url).netloc};" for url in backends)
+    return NGINX_CONF.format(home=home, port=port, servers=servers, cookie=STICKY_COOKIE)
+
+
+@contextlib.contextmanager
+def nginx_proxy(backends: Sequence[str], home: Path) -> Iterator[str]:
+    """A local nginx in front of ``backends``; its pid, logs and temp files stay in ``home``."""
+    home.mkdir()
+    # Run as root, nginx's workers are "nobody": they must reach their temp dirs in here.
+    home.chmod(0o755)
+    port = free_port()
+    (home / "nginx.conf").write_text(nginx_config(home, port, backends))
+    command = [str(NGINX), "-p", str(home), "-c", str(home / "nginx.conf"), "-g", "daemon off;"]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    try:
+        wait_for_port(port, process, home / "error.log")
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def wait_for_port(port: int, process: subprocess.Popen, log: Path) -> None:
+    import socket
+
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"nginx exited with {process.returncode}; see {log}")
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 1):
+            return
+        time.sleep(0.1)
+    raise RuntimeError(f"nginx did not listen on {port}; see {log}")
+
+
+# --- the real browser ---------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def chromium() -> Iterator:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def record_page_load(browser, origin: str) -> Recording:
+    """Load the home page once in a fresh context and note what the browser asked for."""
+    context = browser.new_context(viewport={"width": 1920, "height": 1080})
+    page = context.new_page()
+    before: list[str] = []
+    after: list[str] = []
+    back_msgs: list[bytes] = []
+    other_origin: list[str] = []
+    backends: set[str] = set()
+    marks: dict[str, float] = {}  # seconds from goto: "stream" opened, run "finished"
+    started = time.perf_counter()
+
+    def on_request(request) -> None:
+        url = request.url
+        if url.startswith(origin + "/"):
+            (after if "stream" in marks else before).append(url[len(origin) :])
+        elif not url.startswith(("data:", "blob:", "about:")):
+            other_origin.append(url)
+
+    def on_frame_received(payload: bytes | str) -> None:
+        if "finished" not in marks and isinstance(payload, bytes):
+            message = ForwardMsg()
+            message.ParseFromString(payload)
+            if message.WhichOneof("type") == "script_finished" and message.script_finished == 0:
+                marks["finished"] = time.perf_counter() - started
+
+    def on_websocket(websocket) -> None:
+        if websocket.url.endswith(STREAM_PATH):
+            marks["stream"] = time.perf_counter() - started
+            websocket.on("framesent", lambda payload: back_msgs.append(bytes(payload)))
+            websocket.on("framereceived", on_frame_received)
+
+    def on_response(response) -> None:
+        if upstream := response.headers.get(UPSTREAM_HEADER):
+            backends.add(upstream)
+
+    page.on("request", on_request)
+    page.on("response", on_response)
+    page.on("websocket", on_websocket)
+    page.goto(origin + "/")
+    page.wait_for_function(READY_JS, arg="map", timeout=120_000, polling=20)
+    ready_s = time.perf_counter() - started
+    shapes = page.frame_locator(MAP_IFRAME).locator("path.leaflet-interactive").count()
+    context.close()
+    if shapes != 102 or not back_msgs or not before or before[0] != "/":
+        raise RuntimeError(f"unexpected page load at {origin}: {shapes} shapes, {before[:1]}")
+    return Recording(
+        before=tuple(before),
+        after=tuple(after),
+        first_back_msg=back_msgs[0],
+        back_msgs_sent=len(back_msgs),
+        other_origin_requests=len(other_origin),
+        browser_backends=len(backends),
+        stream_s=marks["stream"],
+        finished_s=marks.get("finished", math.nan),
+        ready_s=ready_s,
+    )
+
+
+def warm_up_and_record(backends: Sequence[str], entry: str) -> Recording:
+    """One Chromium load on each process (caches, first queries), then record through ``entry``."""
+    with chromium() as browser:
+        for url in backends:
+            progress(f"warm-up {url}")
+            open_page(browser, url, "map", timeout_ms=400_000)[0].close()
+        progress(f"recording a Chromium load of {entry}")
+        return record_page_load(browser, entry)
+
+
+def chromium_loads(origin: str, loads: int) -> list[Recording]:
+    """``loads`` page loads one after the other (bench_pages' page-ready, with phase times)."""
+    with chromium() as browser:
+        return [record_page_load(browser, origin) for _ in range(loads)]
+
+
+# --- the light viewer ---------------------------------------------------------------------------
+
+
+class CookieJar(dict[str, str]):
+    def take(self, headers: Sequence[tuple[str, str]]) -> None:
+        for name, value in headers:
+            if name == "set-cookie":
+                key, _, rest = value.partition("=")
+                self[key.strip()] = rest.split(";", 1)[0]
+
+    def header(self) -> list[tuple[str, str]]:
+        return [("Cookie", "; ".join(f"{k}={v}" for k, v in self.items()))] if self else []
+
+
+class HttpConnection:
+    """One keep-alive HTTP/1.1 connection, as a browser keeps up to six per host."""
+
+    def __init__(self, address: tuple[str, int]) -> None:
+        self._address = address
+        self._protocol = h11.Connection(h11.CLIENT)
+        self._streams: tuple[asyncio.StreamReader, asyncio.StreamWriter] | None = None
+
+    async def get(self, target: str, headers: list[tuple[str, str]]) -> tuple[int, list, int]:
+        """(status, lower-case headers, body bytes); retried once if a reused socket closed."""
+        reused = self._streams is not None
+        try:
+            return await self._exchange(target, headers)
+        except (ConnectionError, h11.RemoteProtocolError):
+            if not reused:
+                raise
+            await self.close()  # the server dropped an idle keep-alive socket: a browser retries
+            return await self._exchange(target, headers)
+
+    async def _exchange(self, target: str, headers: list[tuple[str, str]]) -> tuple[int, list, int]:
+        reader, writer = await self._ready_streams()
+        request = h11.Request(method="GET", target=target, headers=headers)
+        writer.write(self._protocol.send(request) + self._protocol.send(h11.EndOfMessage()))
+        await writer.drain()
+        status, response_headers, size = 0, [], 0
+        while True:
+            event = self._protocol.next_event()
+            if event is h11.NEED_DATA:
+                self._protocol.receive_data(await reader.read(1 << 16))
+            elif isinstance(event, h11.Response):
+                status = event.status_code
+                response_headers = [(k.decode(), v.decode("latin-1")) for k, v in event.headers]
+            elif isinstance(event, h11.Data):
+                size += len(event.data)
+            elif isinstance(event, h11.EndOfMessage):
+                return status, response_headers, size
+            elif isinstance(event, h11.ConnectionClosed):
+                raise ConnectionError(f"closed before the answer to {target}")
+
+    async def _ready_streams(self) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+        if self._protocol.our_state is h11.DONE and self._protocol.their_state is h11.DONE:
+            self._protocol.start_next_cycle()  # keep-alive: the next request on this socket
+        if self._streams is None or self._protocol.our_state is not h11.IDLE:
+            await self.close()
+            self._protocol = h11.Connection(h11.CLIENT)
+            self._streams = await asyncio.open_connection(*self._address)
+        return self._streams
+
+    async def close(self) -> None:
+        if self._streams is not None:
+            writer = self._streams[1]
+            self._streams = None
+            writer.close()
+            with contextlib.suppress(OSError):
+                await writer.wait_closed()
+
+
+async def fetch(
+    connection: HttpConnection, target: Target, path: str, jar: CookieJar, outcome: ViewerOutcome
+) -> None:
+    host, port = target.address
+    headers = [("Host", f"{host}:{port}"), *BROWSER_HEADERS, *jar.header()]
+    status, response_headers, size = await connection.get(path, headers)
+    outcome.http_bytes += size
+    jar.take(response_headers)
+    note_backend(dict(response_headers).get(UPSTREAM_HEADER), target, outcome)
+    if status >= 400:
+        raise ViewerFailure(f"HTTP {status} {path.split('?')[0]}")
+
+
+def note_backend(upstream: str | None, target: Target, outcome: ViewerOutcome) -> None:
+    if not target.behind_proxy:
+        return
+    if not upstream:
+        raise ViewerFailure("a response without the upstream header")
+    outcome.backends.add(upstream)
+
+
+async def fetch_in_parallel(
+    paths: Sequence[str], target: Target, jar: CookieJar, outcome: ViewerOutcome
+) -> None:
+    """Fetch ``paths`` over six new keep-alive connections, as the browser would."""
+    queue: asyncio.Queue[str] = asyncio.Queue()
+    for path in paths:
+        queue.put_nowait(path)
+
+    async def worker() -> None:
+        connection = HttpConnection(target.address)
+        try:
+            while not queue.empty():
+                await fetch(connection, target, queue.get_nowait(), jar, outcome)
+        finally:
+            await connection.close()
+
+    await asyncio.gather(*(worker() for _ in range(min(CONNECTIONS_PER_HOST, len(paths)))))
+
+
+async def open_stream(target: Target, jar: CookieJar, outcome: ViewerOutcome) -> ClientConnection:
+    # The frontend's subprotocol list: "streamlit", then the XSRF cookie as the auth token.
+    token = jar.get(XSRF_COOKIE, "PLACEHOLDER_AUTH_TOKEN")
+    websocket = await connect(
+        "ws" + target.origin.removeprefix("http") + STREAM_PATH,
+        origin=Origin(target.origin),
+        subprotocols=[Subprotocol("streamlit"), Subprotocol(token)],
+        additional_headers=jar.header(),
+        user_agent_header=BROWSER_HEADERS[0][1],
+        proxy=None,  # never a proxy from the environment: everything stays on this machine
+        open_timeout=None,  # the viewer's own deadline applies
+        ping_interval=None,  # the browser does not ping; the server does
+        max_size=None,  # the map element alone is about 1 MB
+        max_queue=None,
+    )
+    note_backend(websocket.response.headers.get(UPSTREAM_HEADER), target, outcome)
+    return websocket
+
+
+async def read_until_finished(websocket: ClientConnection, outcome: ViewerOutcome) -> None:
+    """ForwardMsgs until the run that the first BackMsg started has ended successfully."""
+    saw_map = False
+    while True:
+        payload = await websocket.recv(decode=False)
+        outcome.stream_bytes += len(payload)
+        message = ForwardMsg()
+        message.ParseFromString(payload)
+        kind = message.WhichOneof("type")
+        if kind == "delta" and message.delta.WhichOneof("type") == "new_element":
+            element = message.delta.new_element
+            if element.WhichOneof("type") == "exception":
+                problem = f"{element.exception.type}: {element.exception.message}"
+                raise ViewerFailure(f"exception element ({problem[:80]})")
+            if element.WhichOneof("type") == "component_instance":
+                saw_map |= "st_folium" in element.component_instance.component_name
+        elif kind == "ref_hash":
+            raise ViewerFailure("a cached-message reference, which a fresh browser cannot resolve")
+        elif kind == "session_event" and message.session_event.HasField(
+            "script_compilation_exception"
+        ):
+            raise ViewerFailure("script compilation error")
+        elif kind == "page_not_found":
+            raise ViewerFailure("page not found")
+        elif kind == "script_finished":
+            status = message.script_finished
+            if status == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
+                continue  # st.rerun() or a page switch: the next run follows
+            if status != ForwardMsg.FINISHED_SUCCESSFULLY:
+                raise ViewerFailure(f"script_finished status {status}")
+            if not saw_map:
+                raise ViewerFailure("the run drew no st_folium map")
+            return
+
+
+async def load_page(target: Target, recording: Recording, outcome: ViewerOutcome) -> None:
+    started = time.perf_counter()
+    jar = CookieJar()
+    first = HttpConnection(target.address)
+    try:
+        await fetch(first, target, recording.before[0], jar, outcome)  # HTML: sets the cookies
+    finally:
+        await first.close()
+    await fetch_in_parallel(recording.before[1:], target, jar, outcome)
+    outcome.websocket = await open_stream(target, jar, outcome)
+    outcome.stream_s = time.perf_counter() - started
+    await outcome.websocket.send(recording.first_back_msg)
+    await read_until_finished(outcome.websocket, outcome)
+    outcome.finished_s = time.perf_counter() - started
+    await fetch_in_parallel(recording.after, target, jar, outcome)
+    outcome.render_s = time.perf_counter() - started
+    if target.behind_proxy and len(outcome.backends) != 1:
+        raise ViewerFailure(f"not sticky: {sorted(outcome.backends)}")
+    if outcome.render_s > SLOW_S:
+        raise ViewerFailure(f"slower than {SLOW_S:.0f} s")
+
+
+async def run_viewer(
+    target: Target, recording: Recording, release: asyncio.Event, give_up_s: float
+) -> ViewerOutcome:
+    outcome = ViewerOutcome()
+    await release.wait()
+    try:
+        async with asyncio.timeout(give_up_s):
+            await load_page(target, recording, outcome)
+    except ViewerFailure as exc:
+        outcome.failure = str(exc)
+    except TimeoutError:
+        outcome.failure = f"no render within {give_up_s:.0f} s"
+    except (OSError, WebSocketException, h11.ProtocolError) as exc:
+        outcome.failure = f"{type(exc).__name__}: {str(exc)[:60]}"
+    return outcome
+
+
+async def close_streams(outcomes: Sequence[ViewerOutcome]) -> None:
+    streams = [o.websocket for o in outcomes if o.websocket is not None]
+    await asyncio.gather(*(s.close() for s in streams), return_exceptions=True)
+
+
+async def burst(
+    target: Target, recording: Recording, viewers: int, give_up_s: float, settle_s: float
+) -> tuple[list[ViewerOutcome], list[float], list[float]]:
+    """All viewers released at once; RSS with their sessions open and ``settle_s`` after."""
+    release = asyncio.Event()
+    tasks = [
+        asyncio.create_task(run_viewer(target, recording, release, give_up_s))
+        for _ in range(viewers)
+    ]
+    await asyncio.sleep(0.5)  # every task is created and waits on the release
+    release.set()
+    outcomes = await asyncio.gather(*tasks)
+    await asyncio.sleep(1)
+    rss_open = [rss_mb(pid) for pid in target.pids]
+    await close_streams(outcomes)
+    await asyncio.sleep(settle_s)
+    rss_after = [rss_mb(pid) for pid in target.pids]
+    return outcomes, rss_open, rss_after
+
+
+async def one_at_a_time(target: Target, recording: Recording, loads: int) -> list[ViewerOutcome]:
+    outcomes = []
+    for _ in range(loads):
+        release = asyncio.Event()
+        release.set()
+        outcomes.append(await run_viewer(target, recording, release, 120))
+        await close_streams(outcomes[-1:])
+    return outcomes
+
+
+# --- the two setups -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Plan:
+    viewers: int
+    database_url: str
+    give_up_s: float
+    settle_s: float
+    sanity_loads: int
+
+
+def measure(target: Target, backends: Sequence[str], plan: Plan) -> SetupFigures:
+    recording = warm_up_and_record(backends, target.origin)
+    rss_warm = [rss_mb(pid) for pid in target.pids]
+    progress(f"{plan.viewers} viewers at once on {target.label}")
+    outcomes, rss_open, rss_after = asyncio.run(
+        burst(target, recording, plan.viewers, plan.give_up_s, plan.settle_s)
+    )
+    return SetupFigures(target.label, outcomes, rss_warm, rss_open, rss_after, recording)
+
+
+def measure_one_process(plan: Plan, home: Path) -> tuple[SetupFigures, list[float], list]:
+    with app_processes(1, plan.database_url, home / "one") as apps:
+        ((process, url),) = apps
+        target = Target("1 process (direct)", url, (process.pid,), behind_proxy=False)
+        figures = measure(target, [url], plan)
+        progress(f"sanity: {plan.sanity_loads} loads one at a time, Chromium then simulated")
+        browser_times = chromium_page_ready(url, plan.sanity_loads)
+        simulated = asyncio.run(one_at_a_time(target, figures.recording, plan.sanity_loads))
+    return figures, browser_times, simulated
+
+
+def measure_two_processes(plan: Plan, home: Path) -> SetupFigures:
+    with app_processes(2, plan.database_url, home / "two") as apps:
+        urls = [url for _, url in apps]
+        with nginx_proxy(urls, home / "nginx") as entry:
+            pids = tuple(process.pid for process, _ in apps)
+            target = Target("2 processes (nginx, sticky)", entry, pids, behind_proxy=True)
+            figures = measure(target, urls, plan)
+    figures.backend_names = tuple(urlsplit(url).netloc for url in urls)
+    return figures
+
+
+# --- the report ---------------------------------------------------------------------------------
+
+
+def nearest_rank(values: Sequence[float | None], share: float) -> float | None:
+    """The nearest-rank percentile; a viewer that never got there (None) ranks last."""
+    ordered = sorted(values, key=lambda v: math.inf if v is None else v)
+    return ordered[max(0, math.ceil(share * len(ordered)) - 1)] if ordered else None
+
+
+def seconds(value: float | None) -> str:
+    return "—" if value is None else f"{value:.2f}"
+
+
+def split_text(figures: SetupFigures) -> str:
+    if not figures.backend_names:
+        return "—"
+    counts = Counter(next(iter(o.backends)) for o in figures.outcomes if len(o.backends) == 1)
+    return "/".join(str(counts.get(name, 0)) for name in figures.backend_names)
+
+
+def setup_row(figures: SetupFigures) -> str:
+    render = [o.render_s for o in figures.outcomes]
+    finished = [o.finished_s for o in figures.outcomes]
+    failures = sum(o.failure is not None for o in figures.outcomes)
+    finished_text = (
+        f"{seconds(nearest_rank(finished, 0.5))}/{seconds(nearest_rank(finished, 0.95))}"
+    )
+    return (
+        f"{figures.label:<28}{seconds(nearest_rank(render, 0.5)):>7}"
+        f"{seconds(nearest_rank(render, 0.95)):>7}{seconds(nearest_rank(render, 1.0)):>7}"
+        f"{finished_text:>25}{failures:>10}{split_text(figures):>9}"
+    )
+
+
+def failure_lines(figures: SetupFigures) -> list[str]:
+    reasons = Counter(o.failure for o in figures.outcomes if o.failure)
+    return [f"  {figures.label}: {n} × {reason}" for reason, n in reasons.most_common()]
+
+
+def memory_lines(all_figures: Sequence[SetupFigures], viewers: int, settle_s: float) -> list[str]:
+    lines = [
+        f"server RSS MB: after warm-up / {viewers} sessions open / {settle_s:.0f} s after closing"
+        " — per process"
+    ]
+    for figures in all_figures:
+        for index in range(len(figures.rss_warm)):
+            triple = (figures.rss_warm[index], figures.rss_open[index], figures.rss_after[index])
+            lines.append(
+                f"  {figures.label}, process {index + 1}: {' / '.join(f'{v:.0f}' for v in triple)}"
+            )
+    return lines
+
+
+def traffic_line(figures: SetupFigures) -> str:
+    done = [o for o in figures.outcomes if o.render_s is not None] or figures.outcomes
+    http_mb = sum(o.http_bytes for o in done) / len(done) / 1e6
+    stream_mb = sum(o.stream_bytes for o in done) / len(done) / 1e6
+    recording = figures.recording
+    return (
+        f"per viewer: {len(recording.before)} requests before the websocket, "
+        f"{len(recording.after)} after, {http_mb:.1f} MB over HTTP, {stream_mb:.1f} MB of "
+        f"ForwardMsgs; Chromium sent {recording.back_msgs_sent} BackMsg(s) until ready"
+        + (f", {recording.other_origin_requests} request(s) to other origins"
+           if recording.other_origin_requests else "")
+    )  # fmt: skip
+
+
+def sanity_line(browser_times: Sequence[float], simulated: Sequence[ViewerOutcome]) -> str:
+    import statistics
+
+    rendered = [o.render_s for o in simulated if o.render_s is not None]
+    failed = len(simulated) - len(rendered)
+    viewer = statistics.median(rendered) if rendered else float("nan")
+    return (
+        f"sanity: simulated viewer vs Chromium page-ready (N={len(browser_times)}, one at a time,"
+        f" 1 process, medians): {viewer:.2f} s vs {statistics.median(browser_times):.2f} s"
+        + (f" ({failed} simulated failure(s))" if failed else "")
+    )
+
+
+def load_text() -> str:
+    return "/".join(f"{v:.2f}" for v in os.getloadavg())
+
+
+def print_report(
+    plan: Plan,
+    all_figures: Sequence[SetupFigures],
+    sanity: str,
+    load_before: str,
+) -> None:
+    print(f"{machine()}; load (1/5/15 min) before {load_before}, after {load_text()}")
+    print(f"viewers: {plan.viewers}, database: {plan.database_url}")
+    print(
+        f"{'setup':<28}{'p50 s':>7}{'p95 s':>7}{'max s':>7}{'script_finished p50/p95':>25}"
+        f"{'failures':>10}{'split':>9}"
+    )
+    for figures in all_figures:
+        print(setup_row(figures))
+    problems = [line for figures in all_figures for line in failure_lines(figures)]
+    if problems:
+        print("failures:")
+        print("\n".join(problems))
+    print("\n".join(memory_lines(all_figures, plan.viewers, plan.settle_s)))
+    for figures in all_figures:
+        print(f"{figures.label}: {traffic_line(figures)}")
+    print(sanity)
+    print(
+        "scaling: one Streamlit process runs its sessions' reruns on threads under one GIL, "
+        "≈ one core per process; N processes on N cores (sticky proxy) divide the burst"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="20 viewers, shorter waits")
+    parser.add_argument("--viewers", type=int, default=None, help="default 102 (20 with --quick)")
+    parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL)
+    args = parser.parse_args()
+    plan = Plan(
+        viewers=args.viewers or (20 if args.quick else 102),
+        database_url=args.database_url,
+        give_up_s=SLOW_S if args.quick else 3 * SLOW_S,
+        settle_s=5 if args.quick else 30,
+        sanity_loads=2 if args.quick else SANITY_LOADS,
+    )
+    load_before = load_text()
+    with tempfile.TemporaryDirectory(prefix="bench-viewers-") as temp:
+        home = Path(temp)
+        one, browser_times, simulated = measure_one_process(plan, home)
+        two = measure_two_processes(plan, home)
+    print_report(plan, [one, two], sanity_line(browser_times, simulated), load_before)
+
+
+if __name__ == "__main__":
+    main()

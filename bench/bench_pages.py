@@ -3,8 +3,8 @@
     .venv/bin/python -m bench.bench_pages [--quick] [--runs N] [--db PATH]
 
 Starts the dashboard (``streamlit run app.py``) on a free local port against a bench database
-(default ``var/bench/dashboard-x1.sqlite3``; the app generates demo scale 1 on its first start,
-which takes minutes) and the reference boundaries, and drives Debian's Chromium with Playwright.
+(default: the ×1 SQLite database of ``bench.bench_scaling``, generated there if missing, ≈ 20 s)
+and the reference boundaries, and drives Debian's Chromium with Playwright.
 
 The floor is a bare Streamlit script written into a temp dir: a folium map of the same 102
 boundaries drawn with ``st_folium``, with Leaflet served locally exactly as the app does.
@@ -12,9 +12,10 @@ boundaries drawn with ``st_folium``, with Leaflet served locally exactly as the 
 Page-ready = from ``page.goto`` (fresh browser context) until the script state is
 ``notRunning`` and the main content is drawn: 102 ``path.leaflet-interactive`` in the map's
 iframe (heat map, floor), a visible table (dossier), a visible ``h1`` (other pages).
-Interaction = pick another "Tô màu theo" option in the UI until the rerun is done and the map
-iframe shows 102 new paths. Memory = VmRSS of the server process. Prints figures; asserts
-nothing.
+Interaction = pick another pillar ("Tô màu theo") or month ("Kỳ đánh giá") in the UI: time until
+the rerun is done and the map frame shows 102 new shapes, and the script run alone (the app's
+"running" → "notRunning" state in the page). Memory = VmRSS of the server process with 1 and 20
+browser sessions open (102 sessions: ``bench.bench_viewers``). Prints figures; asserts nothing.
 """
 
 from __future__ import annotations
@@ -59,18 +60,36 @@ READY_JS = """(kind) => {
   if (kind === 'table') return shown(document.querySelector('[data-testid="stDataFrame"]'));
   return shown(document.querySelector('h1'));
 }""".replace("MAP_IFRAME", MAP_IFRAME)
-# Before an interaction: mark the drawn paths as old and watch for the script to run.
+# Before an interaction: mark the drawn paths as old and time the script run the change starts
+# (the app's script-state attribute: "running" when the rerun starts, "notRunning" when the last
+# message of the run has been handled).
 ARM_JS = """() => {
   const frame = document.querySelector('MAP_IFRAME');
   frame.contentDocument.querySelectorAll('path.leaflet-interactive')
     .forEach((p) => p.setAttribute('data-bench-old', ''));
   window.__benchMustSeeRun = true;
   window.__benchSawRun = false;
+  window.__benchRun = [null, null];
   const app = document.querySelector('[data-testid="stApp"]');
-  new MutationObserver(() => {
-    if (app.getAttribute('data-test-script-state') === 'running') window.__benchSawRun = true;
-  }).observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+  if (window.__benchObserver) return;
+  window.__benchObserver = new MutationObserver(() => {
+    const state = app.getAttribute('data-test-script-state');
+    if (!window.__benchMustSeeRun) return;
+    if (state === 'running' && !window.__benchSawRun) {
+      window.__benchSawRun = true;
+      window.__benchRun[0] = performance.now();
+    } else if (state === 'notRunning' && window.__benchSawRun && window.__benchRun[1] === null) {
+      window.__benchRun[1] = performance.now();
+    }
+  });
+  window.__benchObserver.observe(
+    app, {attributes: true, attributeFilter: ['data-test-script-state']});
 }""".replace("MAP_IFRAME", MAP_IFRAME)
+# The heat map's filters driven by the benchmark: (name, the selectbox's Vietnamese label).
+INTERACTIONS = (
+    ("pillar change", "Tô màu theo"),
+    ("period change", "Kỳ đánh giá (tháng)"),
+)
 
 FLOOR_APP = """
 import json
@@ -148,6 +167,16 @@ def open_page(browser, url: str, kind: str, timeout_ms: int = 120_000):
     return context, page, time.perf_counter() - started
 
 
+def shared_bench_database() -> str:
+    """The ×1 SQLite database of ``bench.bench_scaling`` (generated there if missing)."""
+    from bench.bench_scaling import database_url, prepare
+
+    Path(ROOT / "var" / "bench").mkdir(parents=True, exist_ok=True)
+    engine, _ = prepare("sqlite", 1.0, pg_server="")
+    engine.dispose()
+    return database_url("sqlite", 1.0, "").removeprefix("sqlite+pysqlite:///")
+
+
 def progress(message: str) -> None:
     print(f"  … {message}", file=sys.stderr, flush=True)
 
@@ -162,23 +191,36 @@ def page_ready(browser, url: str, kind: str, runs: int) -> list[float]:
     return times
 
 
-def pillar_change(browser, url: str, runs: int) -> list[float]:
-    progress("pillar change")
+def filter_change(browser, url: str, label: str, runs: int) -> tuple[list[float], list[float]]:
+    """Pick another option of the selectbox ``label`` ``runs`` times: (redrawn s, script run s).
+
+    Redrawn = from the click until the run is over and 102 new unit shapes are in the map frame;
+    script run = from the app's "running" state to "notRunning" (the rerun on the server plus
+    delivering its messages).
+    """
+    progress(f"filter change: {label}")
     context, page, _ = open_page(browser, url, "map")
-    times = []
+    redrawn, script = [], []
     for run in range(runs):
-        page.locator('[data-testid="stSelectbox"] input[aria-label="Tô màu theo"]').click()
+        page.locator(f'[data-testid="stSelectbox"] input[aria-label="{label}"]').click()
         options = page.locator('[role="listbox"] [role="option"]')
         options.first.wait_for()
-        option = options.nth(1 + run % (options.count() - 1))  # never the current one (0 first)
+        count = options.count()
+        selected = next(
+            (i for i in range(count) if options.nth(i).get_attribute("aria-selected") == "true"),
+            0,
+        )
+        option = options.nth((selected + 1 + run % (count - 1)) % count)  # never the current one
         page.evaluate(ARM_JS)
         started = time.perf_counter()
         option.click()
         page.wait_for_function(READY_JS, arg="map", timeout=120_000, polling=20)
-        times.append(time.perf_counter() - started)
+        redrawn.append(time.perf_counter() - started)
+        run_start, run_end = page.evaluate("() => window.__benchRun")
+        script.append((run_end - run_start) / 1000)
         page.evaluate("() => { window.__benchMustSeeRun = false; }")
     context.close()
-    return times
+    return redrawn, script
 
 
 def sessions_memory(browser, url: str, pid: int, counts: tuple[int, ...]) -> list[float]:
@@ -214,7 +256,9 @@ def spread(times: list[float]) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--db", default=str(ROOT / "var" / "bench" / "dashboard-x1.sqlite3"))
+    parser.add_argument(
+        "--db", default=None, help="SQLite file (default: the ×1 bench database, made if missing)"
+    )
     parser.add_argument("--quick", action="store_true", help="3 runs, 1 and 5 sessions")
     parser.add_argument("--runs", type=int, default=None)
     args = parser.parse_args()
@@ -223,7 +267,8 @@ def main() -> None:
 
     from playwright.sync_api import sync_playwright
 
-    Path(args.db).parent.mkdir(parents=True, exist_ok=True)
+    if args.db is None:
+        args.db = shared_bench_database()
     with tempfile.TemporaryDirectory(prefix="bench-pages-") as temp:
         home = Path(temp)
         env = {
@@ -263,7 +308,10 @@ def main() -> None:
                     (name, page_ready(browser, app_url + path, kind, runs))
                     for name, path, kind in PAGES
                 ]
-                change = pillar_change(browser, app_url, max(3, runs))
+                changes = [
+                    (name, *filter_change(browser, app_url, label, max(3, runs)))
+                    for name, label in INTERACTIONS
+                ]
                 rss["app"] += sessions_memory(browser, app_url, app.pid, counts)
                 rss["floor"] += sessions_memory(browser, floor_url, floor.pid, counts)
                 browser.close()
@@ -279,11 +327,14 @@ def main() -> None:
     for name, times in [*results, ("floor (bare st_folium map)", floor_times)]:
         median = statistics.median(times)
         print(f"{name:<30}{median:>8.2f}{spread(times):>13}{median / floor_median:>9.1f}")
-    change_median = statistics.median(change)
-    print(
-        f"{'pillar change → map redrawn':<30}{change_median:>8.2f}{spread(change):>13}"
-        f"{change_median / floor_median:>9.1f}"
-    )
+    print(f"{'filter change (s)':<30}{'median':>8}{'min–max':>13}{'× floor':>9}")
+    for name, redrawn, script in changes:
+        for what, times in (("→ map redrawn", redrawn), ("→ script run", script)):
+            median = statistics.median(times)
+            print(
+                f"{name + ' ' + what:<30}{median:>8.2f}{spread(times):>13}"
+                f"{median / floor_median:>9.1f}"
+            )
     labels = ["after start", "after warm-up", *(f"{n} session(s) open" for n in counts),
               "30 s after closing"]  # fmt: skip
     print(f"{'server RSS (MB)':<30}{'app':>8}{'floor':>13}{'× floor':>9}")

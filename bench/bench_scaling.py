@@ -54,6 +54,9 @@ REFRESH_STEPS = (
     "write_snapshots",
 )
 
+DOSSIER_UNIT = "22015"  # Phường Tuy Hòa, the registry's first unit
+PAGE_QUERIES = ("heat map", "dossier", "row counts")
+
 # The queries of data.measures.load_operational_inputs, timed one by one (one call each).
 INPUT_PARTS = (
     "unit_populations",
@@ -78,6 +81,7 @@ class Result:
     cold_s: float
     cold_floor_s: float
     inputs_parts: dict[str, float]
+    page_queries: dict[str, float]  # what each page asks the database for, median seconds
     load: tuple[float, float] = (0.0, 0.0)  # 1-minute load average before / after measuring
 
 
@@ -234,6 +238,7 @@ def measure(backend: str, scale: float, args: argparse.Namespace) -> Result:
 
     scorecard(engine)  # warm the connection pool and the OS cache
     warm = median_seconds(lambda: scorecard(engine), args.repeat)
+    page_queries = page_query_seconds(engine, max(3, args.repeat // 4))
     warm_floor = median_seconds(lambda: read_units(engine), args.repeat)
     cold = cold_seconds(COLD_SCORECARD, url, args.cold_repeat)
     cold_floor = cold_seconds(COLD_FLOOR, url, args.cold_repeat)
@@ -252,6 +257,7 @@ def measure(backend: str, scale: float, args: argparse.Namespace) -> Result:
         cold,
         cold_floor,
         inputs_parts,
+        page_queries,
         load,
     )
     print(
@@ -260,6 +266,40 @@ def measure(backend: str, scale: float, args: argparse.Namespace) -> Result:
         flush=True,
     )
     return result
+
+
+def page_query_seconds(engine: Any, repeat: int) -> dict[str, float]:
+    """The database reads behind each page for the newest month (each page caches them per data
+    version, so this is what the first viewer after a data load waits for).
+
+    Heat map: this month's and last month's scorecards and the list of months; dossier: one
+    unit's score (with its history) and explanation; tasks / feedback / infrastructure (still
+    placeholders): the dataset status with the row counts they show.
+    """
+    from data.queries import dataset_status
+    from metrics import available_periods, explain_unit, scorecard, unit_score
+
+    periods = available_periods(engine)
+    period, previous = periods[-1], periods[-2]
+
+    def heat_map() -> None:
+        available_periods(engine)
+        scorecard(engine, period)
+        scorecard(engine, previous)
+
+    def dossier() -> None:
+        unit_score(engine, DOSSIER_UNIT, period)
+        explain_unit(engine, DOSSIER_UNIT, period)
+
+    return {
+        "heat map": median_seconds(heat_map, repeat),
+        "dossier": median_seconds(dossier, repeat),
+        "row counts": median_seconds(lambda: dataset_status(engine), repeat),
+    }
+
+
+def query_cell(seconds: float, base: float) -> str:
+    return f"{seconds * 1000:.0f} ({growth(seconds, base)})"
 
 
 def growth(value: float, base: float | None) -> str:
@@ -334,6 +374,18 @@ def print_report(results: list[Result]) -> None:
             + "".join(f"{r.refresh_steps[name]:>25.2f}" for name in REFRESH_STEPS)
             + f"{rest:>8.2f}"
         )
+
+    print()
+    print("page queries, ms (median; growth against the base scale)")
+    print(f"{'backend':<11}{'scale':>6}" + "".join(f"{name:>20}" for name in PAGE_QUERIES))
+    for backend in dict.fromkeys(r.backend for r in results):
+        rows = sorted((r for r in results if r.backend == backend), key=lambda r: r.scale)
+        base = next((r for r in rows if r.scale == 1), rows[0])
+        for r in rows:
+            cells = "".join(
+                f"{query_cell(r.page_queries[n], base.page_queries[n]):>20}" for n in PAGE_QUERIES
+            )
+            print(f"{backend:<11}{scale_label(r.scale):>6}{cells}")
 
     print()
     print("load_operational_inputs, seconds per query (one call each)")

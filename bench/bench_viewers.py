@@ -58,6 +58,8 @@ import asyncio
 import contextlib
 import math
 import os
+import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -159,8 +161,12 @@ class Target:
 
     label: str
     origin: str  # http://127.0.0.1:port
-    pids: tuple[int, ...]
-    behind_proxy: bool
+    pids: tuple[int, ...]  # the app processes
+    proxy_pid: int | None = None  # nginx's master, behind a proxy
+
+    @property
+    def behind_proxy(self) -> bool:
+        return self.proxy_pid is not None
 
     @property
     def address(self) -> tuple[str, int]:
@@ -178,8 +184,10 @@ class Recording:
     back_msgs_sent: int
     other_origin_requests: int
     browser_backends: int  # behind nginx: how many backends Chromium's requests reached
-    # Seconds from goto: the websocket opened, script_finished arrived, the map was drawn.
+    # Seconds from goto: the websocket opened, the first BackMsg went, script_finished
+    # arrived, the map was drawn.
     stream_s: float
+    sent_s: float
     finished_s: float
     ready_s: float
 
@@ -187,6 +195,7 @@ class Recording:
 @dataclass
 class ViewerOutcome:
     stream_s: float | None = None
+    sent_s: float | None = None
     render_s: float | None = None
     finished_s: float | None = None
     failure: str | None = None
@@ -197,18 +206,34 @@ class ViewerOutcome:
 
 
 @dataclass
-class SetupFigures:
-    label: str
+class Burst:
     outcomes: list[ViewerOutcome]
-    rss_warm: list[float]
+    wall_s: float  # release until the last viewer was done
+    server_cpu_s: list[float]  # per app process, during wall_s
+    proxy_cpu_s: float | None
+    client_cpu_s: float  # this process: the viewers share the machine with the server
     rss_open: list[float]
     rss_after: list[float]
+
+
+@dataclass
+class SetupFigures:
+    label: str
     recording: Recording
+    rss_warm: list[float]
+    burst: Burst
     backend_names: tuple[str, ...] = ()
+
+    @property
+    def outcomes(self) -> list[ViewerOutcome]:
+        return self.burst.outcomes
+
+
+STARTED = time.monotonic()
 
 
 def progress(message: str) -> None:
-    print(f"  … {message}", file=sys.stderr, flush=True)
+    print(f"  … {time.monotonic() - STARTED:5.0f} s  {message}", file=sys.stderr, flush=True)
 
 
 # --- the app and the proxy ----------------------------------------------------------------------
@@ -248,7 +273,7 @@ def nginx_config(home: Path, port: int, backends: Sequence[str]) -> str:
 
 
 @contextlib.contextmanager
-def nginx_proxy(backends: Sequence[str], home: Path) -> Iterator[str]:
+def nginx_proxy(backends: Sequence[str], home: Path) -> Iterator[tuple[str, int]]:
     """A local nginx in front of ``backends``; its pid, logs and temp files stay in ``home``."""
     home.mkdir()
     # Run as root, nginx's workers are "nobody": they must reach their temp dirs in here.
@@ -259,7 +284,7 @@ def nginx_proxy(backends: Sequence[str], home: Path) -> Iterator[str]:
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
     try:
         wait_for_port(port, process, home / "error.log")
-        yield f"http://127.0.0.1:{port}"
+        yield f"http://127.0.0.1:{port}", process.pid
     finally:
         process.terminate()
         process.wait(timeout=20)
@@ -302,7 +327,7 @@ def record_page_load(browser, origin: str) -> Recording:
     back_msgs: list[bytes] = []
     other_origin: list[str] = []
     backends: set[str] = set()
-    marks: dict[str, float] = {}  # seconds from goto: "stream" opened, run "finished"
+    marks: dict[str, float] = {}  # seconds from goto (see Recording)
     started = time.perf_counter()
 
     def on_request(request) -> None:
@@ -319,10 +344,14 @@ def record_page_load(browser, origin: str) -> Recording:
             if message.WhichOneof("type") == "script_finished" and message.script_finished == 0:
                 marks["finished"] = time.perf_counter() - started
 
+    def on_frame_sent(payload: bytes | str) -> None:
+        marks.setdefault("sent", time.perf_counter() - started)
+        back_msgs.append(payload if isinstance(payload, bytes) else payload.encode())
+
     def on_websocket(websocket) -> None:
         if websocket.url.endswith(STREAM_PATH):
             marks["stream"] = time.perf_counter() - started
-            websocket.on("framesent", lambda payload: back_msgs.append(bytes(payload)))
+            websocket.on("framesent", on_frame_sent)
             websocket.on("framereceived", on_frame_received)
 
     def on_response(response) -> None:
@@ -347,25 +376,21 @@ def record_page_load(browser, origin: str) -> Recording:
         other_origin_requests=len(other_origin),
         browser_backends=len(backends),
         stream_s=marks["stream"],
+        sent_s=marks["sent"],
         finished_s=marks.get("finished", math.nan),
         ready_s=ready_s,
     )
 
 
-def warm_up_and_record(backends: Sequence[str], entry: str) -> Recording:
-    """One Chromium load on each process (caches, first queries), then record through ``entry``."""
+def chromium_loads(origin: str, loads: int, pid: int) -> list[tuple[Recording, float]]:
+    """Page loads one after the other, each with the server CPU seconds it cost."""
     with chromium() as browser:
-        for url in backends:
-            progress(f"warm-up {url}")
-            open_page(browser, url, "map", timeout_ms=400_000)[0].close()
-        progress(f"recording a Chromium load of {entry}")
-        return record_page_load(browser, entry)
-
-
-def chromium_loads(origin: str, loads: int) -> list[Recording]:
-    """``loads`` page loads one after the other (bench_pages' page-ready, with phase times)."""
-    with chromium() as browser:
-        return [record_page_load(browser, origin) for _ in range(loads)]
+        measured = []
+        for _ in range(loads):
+            cpu_before = cpu_seconds(pid)
+            recording = record_page_load(browser, origin)
+            measured.append((recording, cpu_seconds(pid) - cpu_before))
+        return measured
 
 
 # --- the light viewer ---------------------------------------------------------------------------
@@ -545,6 +570,7 @@ async def load_page(target: Target, recording: Recording, outcome: ViewerOutcome
     outcome.websocket = await open_stream(target, jar, outcome)
     outcome.stream_s = time.perf_counter() - started
     await outcome.websocket.send(recording.first_back_msg)
+    outcome.sent_s = time.perf_counter() - started
     await read_until_finished(outcome.websocket, outcome)
     outcome.finished_s = time.perf_counter() - started
     await fetch_in_parallel(recording.after, target, jar, outcome)
@@ -577,9 +603,25 @@ async def close_streams(outcomes: Sequence[ViewerOutcome]) -> None:
     await asyncio.gather(*(s.close() for s in streams), return_exceptions=True)
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (fields 14 and 15 of /proc/PID/stat)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def with_children(pid: int) -> list[int]:
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    return [pid, *(int(c) for c in children.read_text().split())] if children.exists() else [pid]
+
+
+def own_cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)  # Playwright's driver is another process
+    return usage.ru_utime + usage.ru_stime
+
+
 async def burst(
     target: Target, recording: Recording, viewers: int, give_up_s: float, settle_s: float
-) -> tuple[list[ViewerOutcome], list[float], list[float]]:
+) -> Burst:
     """All viewers released at once; RSS with their sessions open and ``settle_s`` after."""
     release = asyncio.Event()
     tasks = [
@@ -587,24 +629,44 @@ async def burst(
         for _ in range(viewers)
     ]
     await asyncio.sleep(0.5)  # every task is created and waits on the release
+    proxy_pids = with_children(target.proxy_pid) if target.proxy_pid else []
+    cpu_before = [cpu_seconds(pid) for pid in (*target.pids, *proxy_pids)]
+    client_before, started = own_cpu_seconds(), time.perf_counter()
     release.set()
     outcomes = await asyncio.gather(*tasks)
+    wall_s, client_cpu_s = time.perf_counter() - started, own_cpu_seconds() - client_before
+    cpu_used = [
+        cpu_seconds(pid) - before
+        for pid, before in zip((*target.pids, *proxy_pids), cpu_before, strict=True)
+    ]
     await asyncio.sleep(1)
     rss_open = [rss_mb(pid) for pid in target.pids]
     await close_streams(outcomes)
     await asyncio.sleep(settle_s)
-    rss_after = [rss_mb(pid) for pid in target.pids]
-    return outcomes, rss_open, rss_after
+    return Burst(
+        outcomes=outcomes,
+        wall_s=wall_s,
+        server_cpu_s=cpu_used[: len(target.pids)],
+        proxy_cpu_s=sum(cpu_used[len(target.pids) :]) if proxy_pids else None,
+        client_cpu_s=client_cpu_s,
+        rss_open=rss_open,
+        rss_after=[rss_mb(pid) for pid in target.pids],
+    )
 
 
-async def one_at_a_time(target: Target, recording: Recording, loads: int) -> list[ViewerOutcome]:
-    outcomes = []
+async def one_at_a_time(
+    target: Target, recording: Recording, loads: int
+) -> list[tuple[ViewerOutcome, float]]:
+    """Simulated loads one after the other, each with the server CPU seconds it cost."""
+    measured = []
     for _ in range(loads):
         release = asyncio.Event()
         release.set()
-        outcomes.append(await run_viewer(target, recording, release, 120))
-        await close_streams(outcomes[-1:])
-    return outcomes
+        cpu_before = cpu_seconds(target.pids[0])
+        outcome = await run_viewer(target, recording, release, 120)
+        measured.append((outcome, cpu_seconds(target.pids[0]) - cpu_before))
+        await close_streams([outcome])
+    return measured
 
 
 # --- the two setups -----------------------------------------------------------------------------
@@ -619,34 +681,51 @@ class Plan:
     sanity_loads: int
 
 
-def measure(target: Target, backends: Sequence[str], plan: Plan) -> SetupFigures:
-    recording = warm_up_and_record(backends, target.origin)
+def measure(target: Target, recording: Recording, plan: Plan) -> SetupFigures:
     rss_warm = [rss_mb(pid) for pid in target.pids]
     progress(f"{plan.viewers} viewers at once on {target.label}")
-    outcomes, rss_open, rss_after = asyncio.run(
-        burst(target, recording, plan.viewers, plan.give_up_s, plan.settle_s)
-    )
-    return SetupFigures(target.label, outcomes, rss_warm, rss_open, rss_after, recording)
+    figures = asyncio.run(burst(target, recording, plan.viewers, plan.give_up_s, plan.settle_s))
+    return SetupFigures(target.label, recording, rss_warm, figures)
 
 
-def measure_one_process(plan: Plan, home: Path) -> tuple[SetupFigures, list[float], list]:
+def measure_one_process(
+    plan: Plan, home: Path
+) -> tuple[SetupFigures, list[tuple[Recording, float]], list[tuple[ViewerOutcome, float]]]:
     with app_processes(1, plan.database_url, home / "one") as apps:
         ((process, url),) = apps
-        target = Target("1 process (direct)", url, (process.pid,), behind_proxy=False)
-        figures = measure(target, [url], plan)
+        target = Target("1 process (direct)", url, (process.pid,))
+        with chromium() as browser:
+            # The first load warms the process up (and may wait for the data to be prepared).
+            progress(f"warm-up {url}")
+            open_page(browser, url, "map", timeout_ms=400_000)[0].close()
+            progress(f"recording a Chromium load of {url}")
+            recording = record_page_load(browser, url)
+        figures = measure(target, recording, plan)
+        # After the burst, so the memory readings hold only the burst's sessions.
         progress(f"sanity: {plan.sanity_loads} loads one at a time, Chromium then simulated")
-        browser_times = chromium_page_ready(url, plan.sanity_loads)
-        simulated = asyncio.run(one_at_a_time(target, figures.recording, plan.sanity_loads))
-    return figures, browser_times, simulated
+        browser_loads = chromium_loads(url, plan.sanity_loads, process.pid)
+        simulated = asyncio.run(one_at_a_time(target, recording, plan.sanity_loads))
+    return figures, browser_loads, simulated
 
 
-def measure_two_processes(plan: Plan, home: Path) -> SetupFigures:
+def measure_two_processes(plan: Plan, home: Path, warm_up: Recording) -> SetupFigures:
     with app_processes(2, plan.database_url, home / "two") as apps:
         urls = [url for _, url in apps]
-        with nginx_proxy(urls, home / "nginx") as entry:
+        for process, url in apps:
+            # A simulated load warms a process up as well as Chromium does, in less time.
+            progress(f"warm-up {url}")
+            direct = Target("warm-up", url, (process.pid,))
+            ((outcome, _),) = asyncio.run(one_at_a_time(direct, warm_up, 1))
+            if outcome.failure:
+                raise RuntimeError(f"warm-up of {url} failed: {outcome.failure}")
+        with nginx_proxy(urls, home / "nginx") as (entry, nginx_pid):
             pids = tuple(process.pid for process, _ in apps)
-            target = Target("2 processes (nginx, sticky)", entry, pids, behind_proxy=True)
-            figures = measure(target, urls, plan)
+            target = Target("2 processes (nginx, sticky)", entry, pids, nginx_pid)
+            # Chromium through nginx: the websocket works through the proxy, 102 shapes drawn.
+            progress(f"recording a Chromium load of {entry}")
+            with chromium() as browser:
+                recording = record_page_load(browser, entry)
+            figures = measure(target, recording, plan)
     figures.backend_names = tuple(urlsplit(url).netloc for url in urls)
     return figures
 
@@ -693,15 +772,42 @@ def failure_lines(figures: SetupFigures) -> list[str]:
 def memory_lines(all_figures: Sequence[SetupFigures], viewers: int, settle_s: float) -> list[str]:
     lines = [
         f"server RSS MB: after warm-up / {viewers} sessions open / {settle_s:.0f} s after closing"
-        " — per process"
+        " — per process (Streamlit keeps a closed session 120 s for a reconnect)"
     ]
     for figures in all_figures:
-        for index in range(len(figures.rss_warm)):
-            triple = (figures.rss_warm[index], figures.rss_open[index], figures.rss_after[index])
-            lines.append(
-                f"  {figures.label}, process {index + 1}: {' / '.join(f'{v:.0f}' for v in triple)}"
-            )
+        readings = zip(
+            figures.rss_warm, figures.burst.rss_open, figures.burst.rss_after, strict=True
+        )
+        for index, triple in enumerate(readings, start=1):
+            figures_text = " / ".join(f"{value:.0f}" for value in triple)
+            lines.append(f"  {figures.label}, process {index}: {figures_text}")
     return lines
+
+
+def phase_line(figures: SetupFigures) -> str:
+    """Where a viewer's time went (medians): HTTP before, the run, HTTP after."""
+    done = [o for o in figures.outcomes if o.render_s is not None]
+    if not done:
+        return f"  {figures.label}: no viewer rendered"
+    before = median_of([o.stream_s for o in done])
+    run = median_of([o.finished_s - o.stream_s for o in done if o.finished_s and o.stream_s])
+    after = median_of([o.render_s - o.finished_s for o in done if o.render_s and o.finished_s])
+    return (
+        f"  {figures.label}: requests + websocket open {before:.2f} s, websocket → "
+        f"script_finished {run:.2f} s, requests after {after:.2f} s"
+    )
+
+
+def cpu_line(figures: SetupFigures) -> str:
+    burst = figures.burst
+    servers = ", ".join(
+        f"process {index} {value:.1f}" for index, value in enumerate(burst.server_cpu_s, start=1)
+    )
+    proxy = "" if burst.proxy_cpu_s is None else f", nginx {burst.proxy_cpu_s:.1f}"
+    return (
+        f"  {figures.label}: wall {burst.wall_s:.1f} s; CPU s: {servers}{proxy}, "
+        f"viewers' client {burst.client_cpu_s:.1f}"
+    )
 
 
 def traffic_line(figures: SetupFigures) -> str:
@@ -709,26 +815,53 @@ def traffic_line(figures: SetupFigures) -> str:
     http_mb = sum(o.http_bytes for o in done) / len(done) / 1e6
     stream_mb = sum(o.stream_bytes for o in done) / len(done) / 1e6
     recording = figures.recording
-    return (
-        f"per viewer: {len(recording.before)} requests before the websocket, "
+    line = (
+        f"{figures.label}: per viewer {len(recording.before)} requests before the websocket, "
         f"{len(recording.after)} after, {http_mb:.1f} MB over HTTP, {stream_mb:.1f} MB of "
         f"ForwardMsgs; Chromium sent {recording.back_msgs_sent} BackMsg(s) until ready"
-        + (f", {recording.other_origin_requests} request(s) to other origins"
-           if recording.other_origin_requests else "")
-    )  # fmt: skip
-
-
-def sanity_line(browser_times: Sequence[float], simulated: Sequence[ViewerOutcome]) -> str:
-    import statistics
-
-    rendered = [o.render_s for o in simulated if o.render_s is not None]
-    failed = len(simulated) - len(rendered)
-    viewer = statistics.median(rendered) if rendered else float("nan")
-    return (
-        f"sanity: simulated viewer vs Chromium page-ready (N={len(browser_times)}, one at a time,"
-        f" 1 process, medians): {viewer:.2f} s vs {statistics.median(browser_times):.2f} s"
-        + (f" ({failed} simulated failure(s))" if failed else "")
     )
+    if figures.backend_names:
+        line += f", its requests reached {recording.browser_backends} backend(s)"
+    if recording.other_origin_requests:
+        line += f", {recording.other_origin_requests} request(s) to other origins"
+    return line
+
+
+def median_of(values: Sequence[float | None]) -> float:
+    present = [v for v in values if v is not None]
+    return statistics.median(present) if present else math.nan
+
+
+def sanity_lines(
+    browser_loads: Sequence[tuple[Recording, float]],
+    simulated_loads: Sequence[tuple[ViewerOutcome, float]],
+) -> list[str]:
+    """One at a time: the viewer's phases and server CPU next to Chromium's."""
+    browser = [recording for recording, _ in browser_loads]
+    simulated = [outcome for outcome, _ in simulated_loads]
+    failed = sum(o.failure is not None for o in simulated)
+    rows = [
+        ("websocket opened", [r.stream_s for r in browser], [o.stream_s for o in simulated]),
+        (
+            "BackMsg → finished",
+            [r.finished_s - r.sent_s for r in browser],
+            [o.finished_s - o.sent_s for o in simulated if o.finished_s and o.sent_s],
+        ),
+        ("script_finished", [r.finished_s for r in browser], [o.finished_s for o in simulated]),
+        ("map drawn / render", [r.ready_s for r in browser], [o.render_s for o in simulated]),
+        ("server CPU per load", [c for _, c in browser_loads], [c for _, c in simulated_loads]),
+    ]
+    viewer_s, browser_s = median_of(rows[3][2]), median_of(rows[3][1])
+    lines = [
+        f"sanity: simulated viewer vs Chromium page-ready (N={len(browser)}, one at a time, "
+        f"1 process, medians): {viewer_s:.2f} s vs {browser_s:.2f} s"
+        + (f" ({failed} simulated failure(s))" if failed else "")
+    ]
+    lines += [
+        f"  {name:<20} viewer {median_of(mine):5.2f} s   Chromium {median_of(theirs):5.2f} s"
+        for name, theirs, mine in rows
+    ]
+    return lines
 
 
 def load_text() -> str:
@@ -738,7 +871,7 @@ def load_text() -> str:
 def print_report(
     plan: Plan,
     all_figures: Sequence[SetupFigures],
-    sanity: str,
+    sanity: Sequence[str],
     load_before: str,
 ) -> None:
     print(f"{machine()}; load (1/5/15 min) before {load_before}, after {load_text()}")
@@ -753,10 +886,14 @@ def print_report(
     if problems:
         print("failures:")
         print("\n".join(problems))
+    print("phases (medians of the viewers that rendered):")
+    print("\n".join(phase_line(figures) for figures in all_figures))
+    print("during the burst:")
+    print("\n".join(cpu_line(figures) for figures in all_figures))
     print("\n".join(memory_lines(all_figures, plan.viewers, plan.settle_s)))
     for figures in all_figures:
-        print(f"{figures.label}: {traffic_line(figures)}")
-    print(sanity)
+        print(traffic_line(figures))
+    print("\n".join(sanity))
     print(
         "scaling: one Streamlit process runs its sessions' reruns on threads under one GIL, "
         "≈ one core per process; N processes on N cores (sticky proxy) divide the burst"
@@ -779,9 +916,9 @@ def main() -> None:
     load_before = load_text()
     with tempfile.TemporaryDirectory(prefix="bench-viewers-") as temp:
         home = Path(temp)
-        one, browser_times, simulated = measure_one_process(plan, home)
-        two = measure_two_processes(plan, home)
-    print_report(plan, [one, two], sanity_line(browser_times, simulated), load_before)
+        one, browser_loads, simulated = measure_one_process(plan, home)
+        two = measure_two_processes(plan, home, warm_up=one.recording)
+    print_report(plan, [one, two], sanity_lines(browser_loads, simulated), load_before)
 
 
 if __name__ == "__main__":

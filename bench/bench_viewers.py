@@ -22,33 +22,45 @@ page on the same server just before the timed run:
    /app/static/…), together with the first BackMsg Chromium sends. The page must draw 102
    ``path.leaflet-interactive`` in the map iframe, which also proves the websocket works
    through the proxy.
-2. A viewer fetches the HTML page (it sets the ``_streamlit_xsrf`` cookie, and behind nginx the
-   sticky cookie), then the other "before" requests over six keep-alive HTTP/1.1 connections
-   (a browser's limit per host); opens the websocket with the subprotocol list
-   ``streamlit, <xsrf cookie>`` exactly as the frontend does (``PLACEHOLDER_AUTH_TOKEN`` if no
-   cookie came), sends Chromium's recorded first BackMsg (``rerun_script`` with a ClientState:
-   empty query string and page hash, no widget state, no ``cached_message_hashes``, so the
-   server sends every element in full, never a ``ref_hash``), reads ForwardMsgs until
-   ``script_finished`` = FINISHED_SUCCESSFULLY (FINISHED_EARLY_FOR_RERUN means another run
-   follows), then fetches the "after" requests on six new connections.
-   Time to first full render = from the viewer's start to the end of its "after" requests.
+2. A viewer fetches the HTML page (behind nginx it sets the sticky cookie), then the other
+   "before" requests over six keep-alive HTTP/1.1 connections (a browser's limit per host;
+   ``/_stcore/health`` sets the ``_streamlit_xsrf`` cookie); opens the websocket with the
+   cookies, the page's Origin and the subprotocol list ``streamlit, <xsrf cookie>``, exactly as
+   the frontend does (``PLACEHOLDER_AUTH_TOKEN`` if no cookie came; Streamlit 1.67 serves it
+   with Starlette/uvicorn, ``streamlit/web/server/starlette/starlette_websocket.py``); sends
+   Chromium's recorded first BackMsg (``rerun_script`` with a ClientState: empty query string
+   and page hash, no widget state, no ``cached_message_hashes``, so the server sends every
+   element in full, never a ``ref_hash``); reads ForwardMsgs until ``script_finished`` =
+   FINISHED_SUCCESSFULLY (FINISHED_EARLY_FOR_RERUN means another run follows); then fetches
+   the "after" requests on six new connections. Time to first full render = from the viewer's
+   start to the end of its "after" requests; the browser would start some of them while the
+   deltas arrive, and then has to draw.
 3. Failures: an HTTP status >= 400, a closed socket, a run that ends with a compile error or
    draws an ``exception`` element (an uncaught exception still ends FINISHED_SUCCESSFULLY), a
    run without the st_folium map element, a viewer behind nginx whose requests reached two
-   backends, and a render slower than 60 s; a viewer still waiting at the give-up time is
-   stopped. Slow viewers keep their real time in the percentiles; percentiles that fall on a
-   viewer that never rendered print as "—".
+   backends (nginx names the backend in a response header), and a render slower than 60 s; a
+   viewer still waiting at the give-up time (3 × 60 s) is stopped. Slow viewers keep their
+   real time in the percentiles; a percentile that falls on a viewer that never rendered
+   prints as "—".
 4. All N viewers are created first and released at once (asyncio); their websockets stay open
-   for the "N sessions open" memory reading, then all close.
+   for the "N sessions open" memory reading, then all close. Streamlit keeps a closed
+   session for ``server.disconnectedSessionTTL`` (120 s), so the last reading still holds them.
 
-The viewer leaves out the browser's own work (parsing, layout, drawing the map); the sanity
-line compares one viewer at a time with Chromium's page-ready time on the same server.
+The viewer leaves out the browser's own work (running the JS, layout, drawing the map). The
+sanity lines load the page one viewer at a time, in Chromium and simulated, on the same server:
+the server CPU seconds per load should agree (the simulation loads the server as a browser
+does), the wall times not (the difference is the browser's own work). Also printed: where a
+viewer's time went (requests before the websocket, the run, requests after) and the CPU seconds
+of each app process, nginx and this client during the burst; the client shares the 2 cores
+with the server, so its share is load a real burst would not put on the server machine.
 
-Scaling: one Streamlit process runs each session's script on its own thread, but all under one
-GIL, so a process uses about one core whatever the number of sessions; a burst of N identical
-runs on one process takes about N × (one run's CPU time). N processes on N cores (sticky
-sessions behind a proxy) divide the burst; on this 2-core machine, which also runs nginx,
-PostgreSQL and this client, two processes are the most that can help.
+Scaling: one Streamlit process runs each session's script on its own thread and serves the
+static files on its event loop, all under one GIL, so a process uses about one core whatever
+the number of sessions; a burst of N page loads on one process takes about N × (one load's
+server CPU time), and with all runs sharing that core, most viewers finish near the end of the
+burst. N processes on N free cores (sticky sessions behind a proxy) divide the burst by about
+N; on this 2-core machine, which also runs nginx, PostgreSQL and this client, two processes are
+the most that can help, and less than twice.
 """
 
 from __future__ import annotations
@@ -59,6 +71,7 @@ import contextlib
 import math
 import os
 import resource
+import socket
 import statistics
 import subprocess
 import sys
@@ -68,9 +81,11 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import h11
+from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import WebSocketException
@@ -88,6 +103,9 @@ from bench.bench_pages import (
 )
 from devtools.chromium import CHROMIUM, CHROMIUM_ARGS
 
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Request, Response, WebSocket
+
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/bench_scale_1"
 NGINX = Path("/usr/sbin/nginx")
@@ -96,6 +114,7 @@ XSRF_COOKIE = "_streamlit_xsrf"
 STICKY_COOKIE = "st_backend"
 UPSTREAM_HEADER = "x-bench-upstream"  # nginx names the backend that answered
 CONNECTIONS_PER_HOST = 6  # what Chromium opens to one host over HTTP/1.1
+UNITS = 102  # shapes on the heat map
 SLOW_S = 60.0  # a render slower than this counts as a failure
 SANITY_LOADS = 5
 # Chromium's request headers, so the server does the same work (compression, cookies).
@@ -105,12 +124,16 @@ BROWSER_HEADERS = (
     ("Accept-Encoding", "gzip, deflate, br, zstd"),
     ("Accept-Language", "en-US,en;q=0.9"),
 )
-NGINX_CONF = """worker_processes 1;
+NGINX_CONF = """worker_processes 1;  # one is plenty for a few hundred connections
+
 pid {home}/nginx.pid;
 error_log {home}/error.log warn;
 events {{ worker_connections 8192; }}
 http {{
     access_log off;
+    # Started as root, nginx's workers run as "nobody" and cannot enter this private temp dir:
+    # responses stream through memory buffers, never a temp file.
+    proxy_max_temp_file_size 0;
     client_body_temp_path {home}/client_body;
     proxy_temp_path {home}/proxy;
     fastcgi_temp_path {home}/fastcgi;
@@ -136,7 +159,9 @@ http {{
         location / {{
             proxy_pass http://streamlit;
             proxy_http_version 1.1;
-            # The browser's Host, so Streamlit sees the websocket's Origin as same-origin.
+            # The browser's Host, so Streamlit sees the websocket's Origin as same-origin
+            # (else it compares the Origin with the machine's addresses, and finding the
+            # external one asks an outside host).
             proxy_set_header Host $http_host;
             proxy_set_header Upgrade $http_upgrade;
             proxy_set_header Connection $connection_upgrade;
@@ -212,6 +237,9 @@ class Burst:
     server_cpu_s: list[float]  # per app process, during wall_s
     proxy_cpu_s: float | None
     client_cpu_s: float  # this process: the viewers share the machine with the server
+    machine_busy_s: float  # all cores: busy, idle and stolen by the hypervisor, in core-seconds
+    machine_idle_s: float
+    machine_steal_s: float
     rss_open: list[float]
     rss_after: list[float]
 
@@ -276,8 +304,6 @@ def nginx_config(home: Path, port: int, backends: Sequence[str]) -> str:
 def nginx_proxy(backends: Sequence[str], home: Path) -> Iterator[tuple[str, int]]:
     """A local nginx in front of ``backends``; its pid, logs and temp files stay in ``home``."""
     home.mkdir()
-    # Run as root, nginx's workers are "nobody": they must reach their temp dirs in here.
-    home.chmod(0o755)
     port = free_port()
     (home / "nginx.conf").write_text(nginx_config(home, port, backends))
     command = [str(NGINX), "-p", str(home), "-c", str(home / "nginx.conf"), "-g", "daemon off;"]
@@ -291,8 +317,6 @@ def nginx_proxy(backends: Sequence[str], home: Path) -> Iterator[tuple[str, int]
 
 
 def wait_for_port(port: int, process: subprocess.Popen, log: Path) -> None:
-    import socket
-
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -307,7 +331,7 @@ def wait_for_port(port: int, process: subprocess.Popen, log: Path) -> None:
 
 
 @contextlib.contextmanager
-def chromium() -> Iterator:
+def chromium() -> Iterator[Browser]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -318,7 +342,7 @@ def chromium() -> Iterator:
             browser.close()
 
 
-def record_page_load(browser, origin: str) -> Recording:
+def record_page_load(browser: Browser, origin: str) -> Recording:
     """Load the home page once in a fresh context and note what the browser asked for."""
     context = browser.new_context(viewport={"width": 1920, "height": 1080})
     page = context.new_page()
@@ -330,7 +354,7 @@ def record_page_load(browser, origin: str) -> Recording:
     marks: dict[str, float] = {}  # seconds from goto (see Recording)
     started = time.perf_counter()
 
-    def on_request(request) -> None:
+    def on_request(request: Request) -> None:
         url = request.url
         if url.startswith(origin + "/"):
             (after if "stream" in marks else before).append(url[len(origin) :])
@@ -341,20 +365,23 @@ def record_page_load(browser, origin: str) -> Recording:
         if "finished" not in marks and isinstance(payload, bytes):
             message = ForwardMsg()
             message.ParseFromString(payload)
-            if message.WhichOneof("type") == "script_finished" and message.script_finished == 0:
+            if (
+                message.WhichOneof("type") == "script_finished"
+                and message.script_finished == ForwardMsg.FINISHED_SUCCESSFULLY
+            ):
                 marks["finished"] = time.perf_counter() - started
 
     def on_frame_sent(payload: bytes | str) -> None:
         marks.setdefault("sent", time.perf_counter() - started)
         back_msgs.append(payload if isinstance(payload, bytes) else payload.encode())
 
-    def on_websocket(websocket) -> None:
+    def on_websocket(websocket: WebSocket) -> None:
         if websocket.url.endswith(STREAM_PATH):
             marks["stream"] = time.perf_counter() - started
             websocket.on("framesent", on_frame_sent)
             websocket.on("framereceived", on_frame_received)
 
-    def on_response(response) -> None:
+    def on_response(response: Response) -> None:
         if upstream := response.headers.get(UPSTREAM_HEADER):
             backends.add(upstream)
 
@@ -366,8 +393,10 @@ def record_page_load(browser, origin: str) -> Recording:
     ready_s = time.perf_counter() - started
     shapes = page.frame_locator(MAP_IFRAME).locator("path.leaflet-interactive").count()
     context.close()
-    if shapes != 102 or not back_msgs or not before or before[0] != "/":
+    if shapes != UNITS or not back_msgs or not before or before[0] != "/":
         raise RuntimeError(f"unexpected page load at {origin}: {shapes} shapes, {before[:1]}")
+    if first_back_msg_kind(back_msgs[0]) != "rerun_script":
+        raise RuntimeError(f"Chromium's first BackMsg is {first_back_msg_kind(back_msgs[0])}")
     return Recording(
         before=tuple(before),
         after=tuple(after),
@@ -380,6 +409,12 @@ def record_page_load(browser, origin: str) -> Recording:
         finished_s=marks.get("finished", math.nan),
         ready_s=ready_s,
     )
+
+
+def first_back_msg_kind(payload: bytes) -> str | None:
+    message = BackMsg()
+    message.ParseFromString(payload)
+    return message.WhichOneof("type")
 
 
 def chromium_loads(origin: str, loads: int, pid: int) -> list[tuple[Recording, float]]:
@@ -396,14 +431,17 @@ def chromium_loads(origin: str, loads: int, pid: int) -> list[tuple[Recording, f
 # --- the light viewer ---------------------------------------------------------------------------
 
 
+Headers = list[tuple[str, str]]  # lower-case names in answers
+
+
 class CookieJar(dict[str, str]):
-    def take(self, headers: Sequence[tuple[str, str]]) -> None:
+    def take(self, headers: Headers) -> None:
         for name, value in headers:
             if name == "set-cookie":
                 key, _, rest = value.partition("=")
                 self[key.strip()] = rest.split(";", 1)[0]
 
-    def header(self) -> list[tuple[str, str]]:
+    def header(self) -> Headers:
         return [("Cookie", "; ".join(f"{k}={v}" for k, v in self.items()))] if self else []
 
 
@@ -415,7 +453,7 @@ class HttpConnection:
         self._protocol = h11.Connection(h11.CLIENT)
         self._streams: tuple[asyncio.StreamReader, asyncio.StreamWriter] | None = None
 
-    async def get(self, target: str, headers: list[tuple[str, str]]) -> tuple[int, list, int]:
+    async def get(self, target: str, headers: Headers) -> tuple[int, Headers, int]:
         """(status, lower-case headers, body bytes); retried once if a reused socket closed."""
         reused = self._streams is not None
         try:
@@ -426,12 +464,12 @@ class HttpConnection:
             await self.close()  # the server dropped an idle keep-alive socket: a browser retries
             return await self._exchange(target, headers)
 
-    async def _exchange(self, target: str, headers: list[tuple[str, str]]) -> tuple[int, list, int]:
+    async def _exchange(self, target: str, headers: Headers) -> tuple[int, Headers, int]:
         reader, writer = await self._ready_streams()
         request = h11.Request(method="GET", target=target, headers=headers)
         writer.write(self._protocol.send(request) + self._protocol.send(h11.EndOfMessage()))
         await writer.drain()
-        status, response_headers, size = 0, [], 0
+        status, response_headers, size = 0, Headers(), 0
         while True:
             event = self._protocol.next_event()
             if event is h11.NEED_DATA:
@@ -501,7 +539,13 @@ async def fetch_in_parallel(
         finally:
             await connection.close()
 
-    await asyncio.gather(*(worker() for _ in range(min(CONNECTIONS_PER_HOST, len(paths)))))
+    try:
+        # A task group, unlike gather, stops the other connections when one request fails.
+        async with asyncio.TaskGroup() as group:
+            for _ in range(min(CONNECTIONS_PER_HOST, len(paths))):
+                group.create_task(worker())
+    except ExceptionGroup as failures:
+        raise failures.exceptions[0] from None
 
 
 async def open_stream(target: Target, jar: CookieJar, outcome: ViewerOutcome) -> ClientConnection:
@@ -516,7 +560,7 @@ async def open_stream(target: Target, jar: CookieJar, outcome: ViewerOutcome) ->
         proxy=None,  # never a proxy from the environment: everything stays on this machine
         open_timeout=None,  # the viewer's own deadline applies
         ping_interval=None,  # the browser does not ping; the server does
-        max_size=None,  # the map element alone is about 1 MB
+        max_size=None,  # an element can pass the 1 MiB default (a map with inline geometry)
         max_queue=None,
     )
     note_backend(websocket.response.headers.get(UPSTREAM_HEADER), target, outcome)
@@ -563,7 +607,8 @@ async def load_page(target: Target, recording: Recording, outcome: ViewerOutcome
     jar = CookieJar()
     first = HttpConnection(target.address)
     try:
-        await fetch(first, target, recording.before[0], jar, outcome)  # HTML: sets the cookies
+        # The HTML alone first: behind nginx, its answer sets the sticky cookie.
+        await fetch(first, target, recording.before[0], jar, outcome)
     finally:
         await first.close()
     await fetch_in_parallel(recording.before[1:], target, jar, outcome)
@@ -614,6 +659,15 @@ def with_children(pid: int) -> list[int]:
     return [pid, *(int(c) for c in children.read_text().split())] if children.exists() else [pid]
 
 
+def machine_cpu_seconds() -> tuple[float, float, float]:
+    """(busy, idle, steal) core-seconds since boot, from the "cpu" line of /proc/stat."""
+    ticks = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
+    user, nice, system, idle, iowait, irq, softirq, steal = ticks
+    per_second = os.sysconf("SC_CLK_TCK")
+    busy = user + nice + system + irq + softirq
+    return busy / per_second, (idle + iowait) / per_second, steal / per_second
+
+
 def own_cpu_seconds() -> float:
     usage = resource.getrusage(resource.RUSAGE_SELF)  # Playwright's driver is another process
     return usage.ru_utime + usage.ru_stime
@@ -631,10 +685,14 @@ async def burst(
     await asyncio.sleep(0.5)  # every task is created and waits on the release
     proxy_pids = with_children(target.proxy_pid) if target.proxy_pid else []
     cpu_before = [cpu_seconds(pid) for pid in (*target.pids, *proxy_pids)]
-    client_before, started = own_cpu_seconds(), time.perf_counter()
+    machine_before, client_before = machine_cpu_seconds(), own_cpu_seconds()
+    started = time.perf_counter()
     release.set()
     outcomes = await asyncio.gather(*tasks)
     wall_s, client_cpu_s = time.perf_counter() - started, own_cpu_seconds() - client_before
+    busy, idle, steal = (
+        after - before for after, before in zip(machine_cpu_seconds(), machine_before, strict=True)
+    )
     cpu_used = [
         cpu_seconds(pid) - before
         for pid, before in zip((*target.pids, *proxy_pids), cpu_before, strict=True)
@@ -649,6 +707,9 @@ async def burst(
         server_cpu_s=cpu_used[: len(target.pids)],
         proxy_cpu_s=sum(cpu_used[len(target.pids) :]) if proxy_pids else None,
         client_cpu_s=client_cpu_s,
+        machine_busy_s=busy,
+        machine_idle_s=idle,
+        machine_steal_s=steal,
         rss_open=rss_open,
         rss_after=[rss_mb(pid) for pid in target.pids],
     )
@@ -806,7 +867,8 @@ def cpu_line(figures: SetupFigures) -> str:
     proxy = "" if burst.proxy_cpu_s is None else f", nginx {burst.proxy_cpu_s:.1f}"
     return (
         f"  {figures.label}: wall {burst.wall_s:.1f} s; CPU s: {servers}{proxy}, "
-        f"viewers' client {burst.client_cpu_s:.1f}"
+        f"viewers' client {burst.client_cpu_s:.1f}; all cores busy {burst.machine_busy_s:.1f}, "
+        f"idle {burst.machine_idle_s:.1f}, stolen by the host {burst.machine_steal_s:.1f}"
     )
 
 
@@ -825,6 +887,19 @@ def traffic_line(figures: SetupFigures) -> str:
     if recording.other_origin_requests:
         line += f", {recording.other_origin_requests} request(s) to other origins"
     return line
+
+
+def protocol_line(recording: Recording) -> str:
+    message = BackMsg()
+    message.ParseFromString(recording.first_back_msg)
+    state, context = message.rerun_script, message.rerun_script.context_info
+    return (
+        "protocol: websocket subprotocols 'streamlit, <_streamlit_xsrf cookie>'; Chromium's "
+        f"first BackMsg: rerun_script(query_string={state.query_string!r}, page_script_hash="
+        f"{state.page_script_hash!r}, {len(state.widget_states.widgets)} widget states, "
+        f"{len(state.cached_message_hashes)} cached message hashes, context {context.timezone} "
+        f"{context.locale} {context.color_scheme}); end: script_finished FINISHED_SUCCESSFULLY"
+    )
 
 
 def median_of(values: Sequence[float | None]) -> float:
@@ -864,6 +939,16 @@ def sanity_lines(
     return lines
 
 
+def scaling_line(one_process: SetupFigures, viewers: int) -> str:
+    per_load = sum(one_process.burst.server_cpu_s) / viewers
+    return (
+        "scaling: one Streamlit process runs its sessions' reruns on threads and its static "
+        f"files under one GIL, ≈ one core; here a load cost {per_load:.2f} CPU s, so a burst of "
+        f"{viewers} needs ≈ {per_load * viewers:.0f} s of one core: N processes on N free cores "
+        f"divide it (≈ {per_load * viewers / 4:.0f} s on 4, {per_load * viewers / 8:.0f} s on 8)"
+    )
+
+
 def load_text() -> str:
     return "/".join(f"{v:.2f}" for v in os.getloadavg())
 
@@ -893,11 +978,9 @@ def print_report(
     print("\n".join(memory_lines(all_figures, plan.viewers, plan.settle_s)))
     for figures in all_figures:
         print(traffic_line(figures))
+    print(protocol_line(all_figures[0].recording))
     print("\n".join(sanity))
-    print(
-        "scaling: one Streamlit process runs its sessions' reruns on threads under one GIL, "
-        "≈ one core per process; N processes on N cores (sticky proxy) divide the burst"
-    )
+    print(scaling_line(all_figures[0], plan.viewers))
 
 
 def main() -> None:

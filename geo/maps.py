@@ -65,23 +65,23 @@ def unit_payload(
     centres: pd.DataFrame,
 ) -> dict[str, Any]:
     """What the browser needs per unit code: style, tooltip lines, symbol and its position."""
+    # Plain dicts: pandas' scalar access (.at) in this loop cost ≈ 20 ms of every map run.
+    rows = texts[list(TOOLTIP_FIELDS)].astype(str).to_dict("index")
+    band_of, in_view_of = bands.to_dict(), in_view.to_dict()
+    centre_of = centres[["centre_lat", "centre_lon"]].to_dict("index")
     units = {}
-    for code in texts.index:
-        band = str(bands.get(code, "grey"))
-        lines = [
-            [alias, str(texts.at[code, field])]
-            for alias, field in zip(aliases, TOOLTIP_FIELDS, strict=True)
-        ]
+    for code, row in rows.items():
+        band = str(band_of.get(code, "grey"))
         unit: dict[str, Any] = {
-            "style": _style(band, bool(in_view.get(code, True))),
-            "lines": lines,
+            "style": _style(band, bool(in_view_of.get(code, True))),
+            "lines": [
+                [alias, row[field]] for alias, field in zip(aliases, TOOLTIP_FIELDS, strict=True)
+            ],
             "symbol": BAND_STYLES[band].symbol,
         }
-        if code in centres.index:
-            unit["centre"] = [
-                float(centres.at[code, "centre_lat"]),
-                float(centres.at[code, "centre_lon"]),
-            ]
+        if code in centre_of:
+            centre = centre_of[code]
+            unit["centre"] = [float(centre["centre_lat"]), float(centre["centre_lon"])]
         units[str(code)] = unit
     return units
 

@@ -16,24 +16,28 @@ def signed(value: float | None, decimals: int = 1) -> str:
     return ("+" if value > 0 else "") + num(value, decimals)
 
 
-def band_text(row: pd.Series) -> str:
-    text = t(f"band.{row['band']}")
-    if row["band"] == "grey":
-        text += " — " + t("home.reported_of", n=num(row["reported"]), total=num(row["expected"]))
-    return text
+def band_texts(frame: pd.DataFrame) -> pd.Series:
+    """The band's name per row; for grey units also "n of N indicators reported"."""
+    names = {band: t(f"band.{band}") for band in frame["band"].unique()}
+    texts = frame["band"].map(names)
+    grey = frame["band"] == "grey"
+    texts[grey] = [
+        f"{names['grey']} — " + t("home.reported_of", n=num(n), total=num(total))
+        for n, total in zip(frame.loc[grey, "reported"], frame.loc[grey, "expected"], strict=True)
+    ]
+    return texts
 
 
 def tooltip_texts(view: pd.DataFrame, total_units: int) -> pd.DataFrame:
     """The tooltip lines per unit code: name, score, band, rank, change."""
     frame = view.set_index("unit_code")
+    total = num(total_units)
     return pd.DataFrame(
         {
             "t_name": frame["full_name"],
             "t_score": frame["score"].map(lambda v: num(v, 1)),
-            "t_band": frame.apply(band_text, axis=1),
-            "t_rank": frame["rank"].map(
-                lambda r: "–" if pd.isna(r) else f"{num(r)}/{num(total_units)}"
-            ),
+            "t_band": band_texts(frame),
+            "t_rank": frame["rank"].map(lambda r: "–" if pd.isna(r) else f"{num(r)}/{total}"),
             "t_change": frame["delta"].map(signed),
         },
         index=frame.index,

@@ -5,6 +5,8 @@ The engine itself is not cached here (see ``data.db``); every cache is cheap to 
 
 from __future__ import annotations
 
+import threading
+import time
 from datetime import date
 
 import pandas as pd
@@ -104,10 +106,30 @@ def load_previous_scorecard(period: date) -> pd.DataFrame | None:
     return load_scorecard(periods[index - 1]) if index > 0 else None
 
 
+BOUNDARY_RECHECK_S = 10.0
+_BOUNDARY_MEMO: dict[tuple, tuple[float, BoundaryState]] = {}
+_BOUNDARY_LOCK = threading.Lock()
+
+
 def load_boundaries() -> BoundaryState:
-    """The configured boundaries (validated and cached by ``geo.boundaries``; cheap when cached)."""
+    """The configured boundaries (validated and cached by ``geo.boundaries``).
+
+    The source is re-checked at most every ``BOUNDARY_RECHECK_S`` seconds per process: checking
+    it (cache metadata, fingerprint, registry key) cost ≈ 10 ms of every heat-map run, and a new
+    boundary file may well take ten seconds to show. A change of settings checks at once.
+    """
     settings = load_settings()
-    return load_boundary_state(settings, cache_dir=settings.cache_dir)
+    key = (settings.boundaries, settings.boundaries_code_field, str(settings.cache_dir))
+    now = time.monotonic()
+    with _BOUNDARY_LOCK:
+        memo = _BOUNDARY_MEMO.get(key)
+        if memo is not None and now - memo[0] < BOUNDARY_RECHECK_S:
+            return memo[1]
+    state = load_boundary_state(settings, cache_dir=settings.cache_dir)
+    with _BOUNDARY_LOCK:
+        _BOUNDARY_MEMO.clear()  # only the settings in use are remembered
+        _BOUNDARY_MEMO[key] = (now, state)
+    return state
 
 
 def map_geometry_url(geojson: dict) -> str:

@@ -9,17 +9,14 @@ from data.models import PEER_GROUPS
 from data.settings import load_settings
 from geo.maps import base_map, unit_layer
 from geo.tilemap import tile_figure
-from metrics import count_units, default_catalog
-from metrics.views import bottom_units, kpis, map_view, most_improved, top_units
+from metrics import default_catalog
 from ui.components import band_legend, page_header
-from ui.heatmap import ranking_table, signed, tile_cells, tooltip_aliases, tooltip_texts
+from ui.heatmap import signed, tile_cells
 from ui.loaders import (
     load_boundaries,
+    load_home_view,
     load_periods,
-    load_previous_scorecard,
-    load_scorecard,
     load_tile_layout,
-    load_units,
     map_geometry_url,
 )
 from ui.selection import open_dossier, selected_period
@@ -34,18 +31,7 @@ if period is None:
     st.info(t("home.no_scores"))
     st.stop()
 catalog = default_catalog()
-units = count_units(load_units())
-st.caption(
-    t("home.caption_period", period=month(period), version=catalog.version)
-    + " · "
-    + t(
-        "home.unit_counts",
-        total=num(units.total),
-        phuong=num(units.phuong),
-        xa=num(units.xa),
-        population=num(units.population),
-    )
-)
+caption = st.empty()  # month and unit counts, filled in once the figures are loaded
 
 # --- filters (kept in the URL) ---------------------------------------------------------------
 pillar_labels = {p.key: p.label.in_language(current_language()) for p in catalog.pillars}
@@ -80,9 +66,24 @@ with filters[2]:
         default=ALL,
         labels={ALL: t("home.all_units"), **{g: t(f"peer_group.{g}") for g in PEER_GROUPS}},
     )
-card = load_scorecard(period)
-view = map_view(card, None if pillar == ALL else pillar, None if peer == ALL else peer)
-summary = kpis(card, load_previous_scorecard(period))
+home = load_home_view(
+    period,
+    None if pillar == ALL else pillar,
+    None if peer == ALL else peer,
+    with_map=boundaries.geojson is not None,
+)
+units, view, summary = home.units, home.view, home.summary
+caption.caption(
+    t("home.caption_period", period=month(period), version=catalog.version)
+    + " · "
+    + t(
+        "home.unit_counts",
+        total=num(units.total),
+        phuong=num(units.phuong),
+        xa=num(units.xa),
+        population=num(units.population),
+    )
+)
 
 # --- KPI cards --------------------------------------------------------------------------------
 cards = st.columns(5)
@@ -105,11 +106,7 @@ with main:
     if view_mode == "map":
         layer = unit_layer(
             map_geometry_url(boundaries.geojson),
-            tooltip_texts(view, len(card)),
-            view.set_index("unit_code")["band"],
-            view.set_index("unit_code")["in_view"],
-            tooltip_aliases(),
-            load_units().set_index("code")[["centre_lat", "centre_lon"]],
+            home.map_units or {},
             failure_text=t("home.map_geometry_error"),
         )
         clicked = st_folium(
@@ -130,7 +127,7 @@ with main:
             if code:
                 open_dossier(code)
     else:
-        cells = tile_cells(view, load_tile_layout(), len(card))
+        cells = tile_cells(view, load_tile_layout(), home.total_units)
         event = st.plotly_chart(
             tile_figure(cells),
             key="tile_map",
@@ -151,18 +148,11 @@ with main:
 
 with side:
     lists = st.tabs([t("home.top10"), t("home.bottom10"), t("home.improved")])
-    for tab, (rows, value, key) in zip(
-        lists,
-        (
-            (top_units(view), "score", "top"),
-            (bottom_units(view), "score", "bottom"),
-            (most_improved(view), "delta", "improved"),
-        ),
-        strict=True,
-    ):
+    for tab, key in zip(lists, ("top", "bottom", "improved"), strict=True):
+        ranked = home.lists[key]
         with tab:
             picked = st.dataframe(
-                ranking_table(rows, value),
+                ranked.table,
                 hide_index=True,
                 key=f"list_{key}",
                 on_select="rerun",
@@ -171,4 +161,4 @@ with side:
             )
             selected_rows = picked.selection.rows if picked else []
             if selected_rows:
-                open_dossier(str(rows.iloc[selected_rows[0]]["unit_code"]))
+                open_dossier(str(ranked.rows.iloc[selected_rows[0]]["unit_code"]))

@@ -113,6 +113,7 @@ STREAM_PATH = "/_stcore/stream"
 XSRF_COOKIE = "_streamlit_xsrf"
 STICKY_COOKIE = "st_backend"
 UPSTREAM_HEADER = "x-bench-upstream"  # nginx names the backend that answered
+NGINX_ITSELF = "nginx"  # the upstream header's value on the static files nginx serves
 CONNECTIONS_PER_HOST = 6  # what Chromium opens to one host over HTTP/1.1
 UNITS = 102  # shapes on the heat map
 SLOW_S = 60.0  # a render slower than this counts as a failure
@@ -131,6 +132,8 @@ error_log {home}/error.log warn;
 events {{ worker_connections 8192; }}
 http {{
     access_log off;
+    include /etc/nginx/mime.types;  # module scripts must come as JavaScript
+    default_type application/octet-stream;
     # Started as root, nginx's workers run as "nobody" and cannot enter this private temp dir:
     # responses stream through memory buffers, never a temp file.
     proxy_max_temp_file_size 0;
@@ -156,6 +159,10 @@ http {{
     }}
     server {{
         listen 127.0.0.1:{port};
+        # What never changes between runs is served by nginx, as a deployment would: Streamlit's
+        # content-hashed bundles, the map component's frontend, the app's ./static (Leaflet,
+        # geometry). In Python each fresh viewer's ~5 MB of files cost most of its server CPU.
+{static_locations}
         location / {{
             proxy_pass http://streamlit;
             proxy_http_version 1.1;
@@ -295,9 +302,34 @@ def app_processes(count: int, database_url: str, home: Path) -> Iterator[list[tu
             process.wait(timeout=30)
 
 
+def static_directories() -> dict[str, Path]:
+    """URL prefix → directory of the files nginx serves itself."""
+    import streamlit
+    import streamlit_folium
+
+    return {
+        "/static/": Path(streamlit.__file__).parent / "static" / "static",
+        "/component/streamlit_folium.st_folium/": Path(streamlit_folium.__file__).parent
+        / "frontend"
+        / "build",
+        "/app/static/": ROOT / "static",
+    }
+
+
 def nginx_config(home: Path, port: int, backends: Sequence[str]) -> str:
     servers = "\n".join(f"        server {urlsplit(url).netloc};" for url in backends)
-    return NGINX_CONF.format(home=home, port=port, servers=servers, cookie=STICKY_COOKIE)
+    static_locations = "\n".join(
+        f"        location {prefix} {{ alias {folder}/; expires 1h; "
+        f'add_header X-Bench-Upstream "{NGINX_ITSELF}" always; }}'
+        for prefix, folder in static_directories().items()
+    )
+    return NGINX_CONF.format(
+        home=home,
+        port=port,
+        servers=servers,
+        cookie=STICKY_COOKIE,
+        static_locations=static_locations,
+    )
 
 
 @contextlib.contextmanager
@@ -382,7 +414,8 @@ def record_page_load(browser: Browser, origin: str) -> Recording:
             websocket.on("framereceived", on_frame_received)
 
     def on_response(response: Response) -> None:
-        if upstream := response.headers.get(UPSTREAM_HEADER):
+        upstream = response.headers.get(UPSTREAM_HEADER)
+        if upstream and upstream != NGINX_ITSELF:
             backends.add(upstream)
 
     page.on("request", on_request)
@@ -520,7 +553,8 @@ def note_backend(upstream: str | None, target: Target, outcome: ViewerOutcome) -
         return
     if not upstream:
         raise ViewerFailure("a response without the upstream header")
-    outcome.backends.add(upstream)
+    if upstream != NGINX_ITSELF:  # not a static file nginx served itself
+        outcome.backends.add(upstream)
 
 
 async def fetch_in_parallel(
@@ -769,8 +803,11 @@ def measure_one_process(
     return figures, browser_loads, simulated
 
 
-def measure_two_processes(plan: Plan, home: Path, warm_up: Recording) -> SetupFigures:
-    with app_processes(2, plan.database_url, home / "two") as apps:
+def measure_behind_nginx(
+    plan: Plan, home: Path, warm_up: Recording, processes: int
+) -> SetupFigures:
+    """``processes`` fresh app processes behind nginx (sticky sessions, static files)."""
+    with app_processes(processes, plan.database_url, home / f"nginx-{processes}") as apps:
         urls = [url for _, url in apps]
         for process, url in apps:
             # A simulated load warms a process up as well as Chromium does, in less time.
@@ -779,9 +816,10 @@ def measure_two_processes(plan: Plan, home: Path, warm_up: Recording) -> SetupFi
             ((outcome, _),) = asyncio.run(one_at_a_time(direct, warm_up, 1))
             if outcome.failure:
                 raise RuntimeError(f"warm-up of {url} failed: {outcome.failure}")
-        with nginx_proxy(urls, home / "nginx") as (entry, nginx_pid):
+        with nginx_proxy(urls, home / f"nginx-{processes}" / "nginx") as (entry, nginx_pid):
             pids = tuple(process.pid for process, _ in apps)
-            target = Target("2 processes (nginx, sticky)", entry, pids, nginx_pid)
+            label = f"{processes} process{'es' if processes > 1 else ''} (nginx)"
+            target = Target(label, entry, pids, nginx_pid)
             # Chromium through nginx: the websocket works through the proxy, 102 shapes drawn.
             progress(f"recording a Chromium load of {entry}")
             with chromium() as browser:
@@ -1000,8 +1038,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-viewers-") as temp:
         home = Path(temp)
         one, browser_loads, simulated = measure_one_process(plan, home)
-        two = measure_two_processes(plan, home, warm_up=one.recording)
-    print_report(plan, [one, two], sanity_lines(browser_loads, simulated), load_before)
+        proxied = [
+            measure_behind_nginx(plan, home, one.recording, processes) for processes in (1, 2)
+        ]
+    print_report(plan, [one, *proxied], sanity_lines(browser_loads, simulated), load_before)
 
 
 if __name__ == "__main__":

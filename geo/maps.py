@@ -210,24 +210,13 @@ def base_map(geojson: Mapping[str, Any], tile_url: str | None = None) -> folium.
     return fmap
 
 
-def unit_layer(
-    geometry_url: str,
-    texts: pd.DataFrame,
-    bands: pd.Series,
-    in_view: pd.Series,
-    aliases: list[str],
-    centres: pd.DataFrame,
-    failure_text: str,
-) -> folium.FeatureGroup:
+def unit_layer(geometry_url: str, units: dict[str, Any], failure_text: str) -> folium.FeatureGroup:
     """What ``base_map`` shows of the data: each unit's band colour, tooltip and band symbol.
 
-    ``geometry_url`` serves the units' polygons (property ``code``); ``texts`` is indexed by unit
-    code with the formatted (translated) ``TOOLTIP_FIELDS``; ``aliases`` are their labels;
-    ``centres`` has centre_lat/centre_lon by code; ``failure_text`` is shown if the geometry
-    cannot be fetched.
+    ``geometry_url`` serves the units' polygons (property ``code``); ``units`` is
+    ``unit_payload(…)``; ``failure_text`` is shown if the geometry cannot be fetched.
     """
     layer = folium.FeatureGroup(name="units", control=False)
-    units = unit_payload(texts, bands, in_view, aliases, centres)
     UnitShapes(geometry_url, units, failure_text).add_to(layer)
     return layer
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import math
 import threading
+import time
 from datetime import date
 
 import streamlit as st
@@ -114,13 +116,24 @@ def database_gate() -> None:
         st.stop()
 
 
+SCORES_RECHECK_S = 2.0  # stored scores are checked against the data at most this often
+_scores_checked: dict[str, float] = {}  # engine URL -> when the scores were last found current
+
+
 def _ensure_scores(engine: Engine) -> None:
-    """Recompute the stored monthly scores once after data or the catalog changed."""
+    """Recompute the stored monthly scores once after data or the catalog changed.
+
+    Checked at most every ``SCORES_RECHECK_S`` per process, outside the lock on the fast path:
+    with the check under the lock on every run, 102 viewers opening the map queued behind it.
+    """
+    url = str(engine.url)
+    if time.monotonic() - _scores_checked.get(url, -math.inf) < SCORES_RECHECK_S:
+        return
     with _refresh_lock:
-        if snapshots_current(engine, default_catalog()):
-            return
-        with st.spinner(t("frame.computing_scores")):
-            refresh_snapshots(engine)
+        if not snapshots_current(engine, default_catalog()):
+            with st.spinner(t("frame.computing_scores")):
+                refresh_snapshots(engine)
+        _scores_checked[url] = time.monotonic()
 
 
 PERIOD_KEY = "period"  # sidebar widget, session key and URL parameter (?period=10/2026)

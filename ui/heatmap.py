@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
+from geo.maps import unit_payload
 from geo.palette import BAND_STYLES
+from metrics import UnitCounts, count_units
+from metrics.views import Kpis, bottom_units, kpis, map_view, most_improved, top_units
 from ui.text import num, t
 
 
@@ -70,3 +75,60 @@ def ranking_table(rows: pd.DataFrame, value: str = "score") -> pd.DataFrame:
     figures = rows[value].map(signed if value == "delta" else (lambda v: num(v, 1)))
     symbols = rows["band"].map(lambda b: BAND_STYLES[b].symbol)
     return pd.DataFrame({t("home.col.unit"): rows["full_name"], column: symbols + " " + figures})
+
+
+@dataclass(frozen=True)
+class RankedList:
+    rows: pd.DataFrame  # the units, best first (their unit_code opens the dossier)
+    table: pd.DataFrame  # what the list shows
+
+
+@dataclass(frozen=True)
+class HomeView:
+    """Everything the home page shows for one month, filter choice and language.
+
+    Shared by every session (``ui.loaders.load_home_view``): read-only.
+    """
+
+    units: UnitCounts
+    view: pd.DataFrame  # metrics.views.map_view
+    summary: Kpis
+    total_units: int
+    map_units: dict[str, Any] | None  # geo.maps.unit_payload, None without boundaries
+    lists: dict[str, RankedList]  # "top", "bottom", "improved"
+
+
+def home_view(
+    units: pd.DataFrame,
+    card: pd.DataFrame,
+    previous: pd.DataFrame | None,
+    pillar: str | None,
+    peer_group: str | None,
+    with_map: bool,
+) -> HomeView:
+    view = map_view(card, pillar, peer_group)
+    map_units = None
+    if with_map:
+        map_units = unit_payload(
+            tooltip_texts(view, len(card)),
+            view.set_index("unit_code")["band"],
+            view.set_index("unit_code")["in_view"],
+            tooltip_aliases(),
+            units.set_index("code")[["centre_lat", "centre_lon"]],
+        )
+    lists = {
+        "top": (top_units(view), "score"),
+        "bottom": (bottom_units(view), "score"),
+        "improved": (most_improved(view), "delta"),
+    }
+    return HomeView(
+        units=count_units(units),
+        view=view,
+        summary=kpis(card, previous),
+        total_units=len(card),
+        map_units=map_units,
+        lists={
+            key: RankedList(rows, ranking_table(rows, value))
+            for key, (rows, value) in lists.items()
+        },
+    )

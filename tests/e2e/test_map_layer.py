@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from geo.assets import install_leaflet_assets
-from geo.maps import TOOLTIP_FIELDS, base_map, unit_layer
+from geo.maps import TOOLTIP_FIELDS, base_map, unit_layer, unit_payload
 
 ORIGIN = "http://dashboard.test"  # answered by page.route below: no request leaves the browser
 GEOMETRY_URL = "/app/static/boundaries/test.json"
@@ -26,15 +26,14 @@ def map_page(name: str) -> str:
         "features": [{"type": "Feature", "geometry": SQUARE, "properties": {"code": "99001"}}],
     }
     fmap = base_map(geojson)
-    unit_layer(
-        GEOMETRY_URL,
+    units = unit_payload(
         pd.DataFrame({field: [name] for field in TOOLTIP_FIELDS}, index=["99001"]),
         pd.Series({"99001": "green"}),
         pd.Series({"99001": True}),
         aliases=["Đơn vị"] * len(TOOLTIP_FIELDS),
         centres=pd.DataFrame({"centre_lat": [12.7], "centre_lon": [108.2]}, index=["99001"]),
-        failure_text="Không tải được ranh giới",
-    ).add_to(fmap)
+    )
+    unit_layer(GEOMETRY_URL, units, failure_text="Không tải được ranh giới").add_to(fmap)
     return fmap.get_root().render(), geojson
 
 

@@ -30,15 +30,14 @@ def texts_of(value: str) -> pd.DataFrame:
 
 def render(name: str, band: str = "red") -> str:
     fmap = base_map(GEOJSON)
-    unit_layer(
-        GEOMETRY_URL,
+    units = unit_payload(
         texts_of(name),
         pd.Series({"99001": band}),
         pd.Series({"99001": True}),
         aliases=[name] * len(TOOLTIP_FIELDS),
         centres=CENTRES,
-        failure_text=name,
-    ).add_to(fmap)
+    )
+    unit_layer(GEOMETRY_URL, units, failure_text=name).add_to(fmap)
     return fmap.get_root().render()
 
 

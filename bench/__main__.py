@@ -1,10 +1,12 @@
 """Run the whole benchmark suite and print its tables: ``python -m bench [--quick]``.
 
-1. scaling — scorecard and recomputation cost at several data scales, SQLite and PostgreSQL
-   (``bench.bench_scaling``); 2. pages — page-ready time against a bare folium floor, a filter
-   change, server memory with open sessions (``bench.bench_pages``). ``--quick`` runs smaller
-   versions of both (about three minutes once the bench databases exist; the first run
-   generates them). Figures only: nothing here passes or fails.
+1. scaling — scorecard, page queries and recomputation cost at ×1, ×10, ×30 data, SQLite and
+   PostgreSQL (``bench.bench_scaling``; it generates the bench databases it lacks, ≈ 30 min for
+   all of them); 2. pages — page-ready time in Chromium against a bare folium floor, filter
+   changes, server memory with 1 and 20 sessions (``bench.bench_pages``); 3. viewers — 102
+   viewers opening the heat map at once on one process, and on one and two processes behind
+   nginx, with memory at 102 sessions (``bench.bench_viewers``). ``--quick`` runs smaller
+   versions of all three. Figures only: nothing here passes or fails.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import time
 def main() -> int:
     quick = ["--quick"] if "--quick" in sys.argv[1:] else []
     started = time.monotonic()
-    for module in ("bench.bench_scaling", "bench.bench_pages"):
+    for module in ("bench.bench_scaling", "bench.bench_pages", "bench.bench_viewers"):
         print(f"\n=== {module} {' '.join(quick)}", flush=True)
         result = subprocess.run([sys.executable, "-m", module, *quick], check=False)
         if result.returncode != 0:

@@ -107,7 +107,9 @@ if TYPE_CHECKING:
     from playwright.sync_api import Browser, Request, Response, WebSocket
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_DATABASE_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/bench_scale_1"
+PG_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432"
+DEFAULT_DATABASE_URL = f"{PG_SERVER}/bench_scale_10"  # the memory goal is stated at ×10
+QUICK_DATABASE_URL = f"{PG_SERVER}/bench_scale_1"
 NGINX = Path("/usr/sbin/nginx")
 STREAM_PATH = "/_stcore/stream"
 XSRF_COOKIE = "_streamlit_xsrf"
@@ -1025,11 +1027,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="20 viewers, shorter waits")
     parser.add_argument("--viewers", type=int, default=None, help="default 102 (20 with --quick)")
-    parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL)
+    parser.add_argument(
+        "--database-url", default=None, help="default bench_scale_10 (bench_scale_1 with --quick)"
+    )
     args = parser.parse_args()
     plan = Plan(
         viewers=args.viewers or (20 if args.quick else 102),
-        database_url=args.database_url,
+        database_url=args.database_url
+        or (QUICK_DATABASE_URL if args.quick else DEFAULT_DATABASE_URL),
         give_up_s=SLOW_S if args.quick else 3 * SLOW_S,
         settle_s=5 if args.quick else 30,
         sanity_loads=2 if args.quick else SANITY_LOADS,

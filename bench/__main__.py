@@ -6,7 +6,8 @@
    changes, server memory with 1 and 20 sessions (``bench.bench_pages``); 3. viewers — 102
    viewers opening the heat map at once on one process, and on one and two processes behind
    nginx, with memory at 102 sessions (``bench.bench_viewers``). ``--quick`` runs smaller
-   versions of all three. Figures only: nothing here passes or fails.
+   versions of all three (≈ 2 min 40 s once the bench databases exist). Figures only: nothing
+   here passes or fails.
 """
 
 from __future__ import annotations

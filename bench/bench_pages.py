@@ -223,8 +223,10 @@ def filter_change(browser, url: str, label: str, runs: int) -> tuple[list[float]
     return redrawn, script
 
 
-def sessions_memory(browser, url: str, pid: int, counts: tuple[int, ...]) -> list[float]:
-    """RSS with 1, …, N sessions open (each loads the map and stays), then 30 s after closing."""
+def sessions_memory(
+    browser, url: str, pid: int, counts: tuple[int, ...], settle_s: float
+) -> list[float]:
+    """RSS with 1, …, N sessions open (each loads the map and stays), then after closing."""
     progress(f"memory {url}")
     contexts, figures = [], []
     for count in counts:
@@ -235,7 +237,7 @@ def sessions_memory(browser, url: str, pid: int, counts: tuple[int, ...]) -> lis
         figures.append(rss_mb(pid))
     for context in contexts:
         context.close()
-    time.sleep(30)
+    time.sleep(settle_s)
     figures.append(rss_mb(pid))
     return figures
 
@@ -259,11 +261,18 @@ def main() -> None:
     parser.add_argument(
         "--db", default=None, help="SQLite file (default: the ×1 bench database, made if missing)"
     )
-    parser.add_argument("--quick", action="store_true", help="3 runs, 1 and 5 sessions")
+    parser.add_argument(
+        "--quick", action="store_true", help="3 runs, 1 session, one placeholder page"
+    )
     parser.add_argument("--runs", type=int, default=None)
     args = parser.parse_args()
     runs = args.runs or (3 if args.quick else 5)
-    counts = (1, 5) if args.quick else (1, 20)
+    counts = (1,) if args.quick else (1, 20)
+    settle_s = 3.0 if args.quick else 30.0
+    # Quick: the three placeholder pages are alike, one of them stands for all.
+    pages = (
+        [p for p in PAGES if p[0] not in {"feedback", "infrastructure"}] if args.quick else PAGES
+    )
 
     from playwright.sync_api import sync_playwright
 
@@ -297,7 +306,7 @@ def main() -> None:
                     executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
                 )
                 # Warm-up: every page once (the first start may generate the demo data).
-                for _, path, kind in PAGES:
+                for _, path, kind in pages:
                     open_page(browser, app_url + path, kind, timeout_ms=400_000)[0].close()
                 open_page(browser, floor_url, "map")[0].close()
                 rss["app"].append(rss_mb(app.pid))
@@ -306,14 +315,14 @@ def main() -> None:
                 floor_times = page_ready(browser, floor_url, "map", runs)
                 results = [
                     (name, page_ready(browser, app_url + path, kind, runs))
-                    for name, path, kind in PAGES
+                    for name, path, kind in pages
                 ]
                 changes = [
                     (name, *filter_change(browser, app_url, label, max(3, runs)))
                     for name, label in INTERACTIONS
                 ]
-                rss["app"] += sessions_memory(browser, app_url, app.pid, counts)
-                rss["floor"] += sessions_memory(browser, floor_url, floor.pid, counts)
+                rss["app"] += sessions_memory(browser, app_url, app.pid, counts, settle_s)
+                rss["floor"] += sessions_memory(browser, floor_url, floor.pid, counts, settle_s)
                 browser.close()
         finally:
             for process in (app, floor):
@@ -336,7 +345,7 @@ def main() -> None:
                 f"{median / floor_median:>9.1f}"
             )
     labels = ["after start", "after warm-up", *(f"{n} session(s) open" for n in counts),
-              "30 s after closing"]  # fmt: skip
+              f"{settle_s:.0f} s after closing"]  # fmt: skip
     print(f"{'server RSS (MB)':<30}{'app':>8}{'floor':>13}{'× floor':>9}")
     for index, label in enumerate(labels):
         a, f = rss["app"][index], rss["floor"][index]

@@ -2,13 +2,21 @@
 
     .venv/bin/python -m bench.bench_viewers [--quick] [--viewers 102] [--database-url URL]
 
-N viewers (default 102) start together against (a) ONE app process and (b) TWO app processes
-behind a local nginx reverse proxy with cookie-sticky sessions, both on PostgreSQL (default
-``postgresql+psycopg://postgres@127.0.0.1:5432/bench_scale_1``; any SQLAlchemy URL the app
-accepts works, e.g. ``sqlite+pysqlite:////abs/path.sqlite3`` for a quick try). Prints p50 / p95 /
-max time to first full render and to ``script_finished``, the failures, how the viewers split
-across the two backends, and each app process's VmRSS after warm-up, with all N sessions open
-and some time after they all left. Figures only: nothing here passes or fails.
+N viewers (default 102) start together against three setups on PostgreSQL (default database
+``bench_scale_10``, ``bench_scale_1`` with ``--quick``; any SQLAlchemy URL the app accepts works,
+e.g. ``sqlite+pysqlite:////abs/path.sqlite3`` for a quick try):
+
+- ``1 process (direct)``: one ``streamlit run``, which also serves every static file;
+- ``1 process (nginx)``: the same behind a local nginx (Debian's package) that serves the static
+  files itself (Streamlit's content-hashed bundles, the map component, ./static) and proxies the
+  page and the websocket, as a deployment would;
+- ``2 processes (nginx)``: two app processes behind that nginx with cookie-sticky sessions.
+
+Each setup gets fresh processes. Prints p50 / p95 / max time to first full render and to
+``script_finished``, the failures, how the viewers split across the backends, where the time
+went, CPU seconds per process during the burst, and each app process's VmRSS after warm-up,
+with all N sessions open and some time after they all left. Figures only: nothing here passes
+or fails.
 
 Why not 102 browsers: 102 Chromium pages on this 2-core machine would measure the client, not
 the server (each leader has a computer of his own). A viewer is a light client that loads the
@@ -54,13 +62,13 @@ viewer's time went (requests before the websocket, the run, requests after) and 
 of each app process, nginx and this client during the burst; the client shares the 2 cores
 with the server, so its share is load a real burst would not put on the server machine.
 
-Scaling: one Streamlit process runs each session's script on its own thread and serves the
-static files on its event loop, all under one GIL, so a process uses about one core whatever
-the number of sessions; a burst of N page loads on one process takes about N × (one load's
-server CPU time), and with all runs sharing that core, most viewers finish near the end of the
-burst. N processes on N free cores (sticky sessions behind a proxy) divide the burst by about
-N; on this 2-core machine, which also runs nginx, PostgreSQL and this client, two processes are
-the most that can help, and less than twice.
+Scaling: one Streamlit process runs each session's script on its own thread and (without nginx)
+serves the static files on its event loop, all under one GIL, so a process uses about one core
+whatever the number of sessions; a burst of N page loads on one process takes about N × (one
+load's server CPU time), and with all runs sharing that core, most viewers finish near the end
+of the burst. N processes on N free cores (sticky sessions behind a proxy) divide the burst by
+about N; on this 2-core machine, which also runs nginx, PostgreSQL and this client, two
+processes are the most that can help, and less than twice.
 """
 
 from __future__ import annotations
@@ -979,13 +987,13 @@ def sanity_lines(
     return lines
 
 
-def scaling_line(one_process: SetupFigures, viewers: int) -> str:
-    per_load = sum(one_process.burst.server_cpu_s) / viewers
+def scaling_line(behind_nginx: SetupFigures, viewers: int) -> str:
+    per_load = sum(behind_nginx.burst.server_cpu_s) / viewers
     return (
-        "scaling: one Streamlit process runs its sessions' reruns on threads and its static "
-        f"files under one GIL, ≈ one core; here a load cost {per_load:.2f} CPU s, so a burst of "
-        f"{viewers} needs ≈ {per_load * viewers:.0f} s of one core: N processes on N free cores "
-        f"divide it (≈ {per_load * viewers / 4:.0f} s on 4, {per_load * viewers / 8:.0f} s on 8)"
+        "scaling: one Streamlit process runs its sessions' reruns on threads under one GIL, "
+        f"≈ one core; behind nginx a load cost it {per_load:.3f} CPU s, so a burst of {viewers} "
+        f"needs ≈ {per_load * viewers:.1f} s of one core: N processes on N free cores divide it "
+        f"(≈ {per_load * viewers / 4:.1f} s on 4, {per_load * viewers / 8:.1f} s on 8)"
     )
 
 
@@ -1020,7 +1028,8 @@ def print_report(
         print(traffic_line(figures))
     print(protocol_line(all_figures[0].recording))
     print("\n".join(sanity))
-    print(scaling_line(all_figures[0], plan.viewers))
+    behind_nginx = [f for f in all_figures if f.backend_names]
+    print(scaling_line((behind_nginx or all_figures)[0], plan.viewers))
 
 
 def main() -> None:
@@ -1037,14 +1046,15 @@ def main() -> None:
         or (QUICK_DATABASE_URL if args.quick else DEFAULT_DATABASE_URL),
         give_up_s=SLOW_S if args.quick else 3 * SLOW_S,
         settle_s=5 if args.quick else 30,
-        sanity_loads=2 if args.quick else SANITY_LOADS,
+        sanity_loads=1 if args.quick else SANITY_LOADS,
     )
     load_before = load_text()
     with tempfile.TemporaryDirectory(prefix="bench-viewers-") as temp:
         home = Path(temp)
         one, browser_loads, simulated = measure_one_process(plan, home)
         proxied = [
-            measure_behind_nginx(plan, home, one.recording, processes) for processes in (1, 2)
+            measure_behind_nginx(plan, home, one.recording, processes)
+            for processes in ((2,) if args.quick else (1, 2))
         ]
     print_report(plan, [one, *proxied], sanity_lines(browser_loads, simulated), load_before)
 

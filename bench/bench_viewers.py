@@ -1048,6 +1048,8 @@ def main() -> None:
         settle_s=5 if args.quick else 30,
         sanity_loads=1 if args.quick else SANITY_LOADS,
     )
+    if subprocess.run([str(ROOT / "scripts" / "ensure-nginx")], check=False).returncode != 0:
+        raise SystemExit("bench_viewers needs Debian's nginx (/usr/sbin/nginx)")
     load_before = load_text()
     with tempfile.TemporaryDirectory(prefix="bench-viewers-") as temp:
         home = Path(temp)

@@ -113,6 +113,9 @@ class UnitShapes(MacroElement):
   var failure = {{ this.failure_json }};
   var url = {{ this.url_json }};
   var highlight = {{ this.highlight_json }};
+  // streamlit-folium removes the previous layers from the map before this runs but keeps them
+  // in window.feature_group for ever: forget them, or every filter change would leak a layer.
+  if (Array.isArray(window.feature_group)) { window.feature_group.length = 0; }
   var cache = window.dashboardShapes = window.dashboardShapes || {};
   if (!cache[url]) {
     cache[url] = fetch(url, {credentials: "same-origin"}).then(function (response) {

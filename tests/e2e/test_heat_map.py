@@ -78,3 +78,35 @@ def test_laptop_screen_has_no_horizontal_scroll(server: str, page_768: RecordedP
     assert overflow[0] <= overflow[1]
     page.screenshot(path=str(SCREENSHOTS / "heat-map-1366x768.png"))
     assert non_local_requests(page_768) == []
+
+
+FILLS_JS = f"""() => Array.from(
+  document.querySelector('{MAP_FRAME}').contentDocument
+    .querySelectorAll('path.leaflet-interactive')).map((p) => p.getAttribute('fill'))"""
+
+
+def test_a_filter_change_recolours_the_live_map(server: str, page_1080: RecordedPage) -> None:
+    """The map frame stays, the geometry is fetched once, old layers are let go."""
+    page = page_1080.page
+    open_home(page_1080, server)
+    frame = page.frame_locator(MAP_FRAME)
+    frame.locator("path.leaflet-interactive").first.wait_for(timeout=60_000)
+    page.evaluate(f"() => {{ document.querySelector('{MAP_FRAME}').contentWindow.kept = 1; }}")
+    for option in (1, 2):  # two pillars in turn
+        before = page.evaluate(FILLS_JS)
+        page.locator('[data-testid="stSelectbox"] input[aria-label="Tô màu theo"]').click()
+        page.locator('[role="listbox"] [role="option"]').nth(option).click()
+        page.wait_for_function(
+            f"(before) => {{ const now = ({FILLS_JS})();"
+            " return now.length === 102 && now.join() !== before.join(); }",
+            arg=before,
+            timeout=60_000,
+        )
+        frame_state = page.evaluate(
+            f"() => {{ const w = document.querySelector('{MAP_FRAME}').contentWindow;"
+            " return [w.kept, w.feature_group.length]; }"
+        )
+        assert frame_state == [1, 1]  # same frame, one live layer
+    geometry = [url for url in page_1080.requests if "/app/static/boundaries/" in url]
+    assert len(geometry) == 1
+    assert non_local_requests(page_1080) == []

@@ -13,6 +13,7 @@ from metrics import default_catalog
 from ui.components import band_legend, page_header
 from ui.heatmap import signed, tile_cells
 from ui.loaders import (
+    STATIC_DIR,
     load_boundaries,
     load_home_view,
     load_periods,
@@ -36,7 +37,8 @@ caption = st.empty()  # month and unit counts, filled in once the figures are lo
 # --- filters (kept in the URL) ---------------------------------------------------------------
 pillar_labels = {p.key: p.label.in_language(current_language()) for p in catalog.pillars}
 boundaries = load_boundaries()
-views = ["map", "tiles"] if boundaries.geojson else ["tiles"]
+geometry_url = map_geometry_url(boundaries.geojson) if boundaries.geojson else None
+views = ["map", "tiles"] if geometry_url else ["tiles"]
 for param, options in (("pillar", [ALL, *pillar_labels]), ("peer", [ALL, *PEER_GROUPS])):
     if (bad := unknown_url_value(param, options)) is not None:
         st.warning(t("home.unknown_filter", param=param, value=bad))
@@ -105,7 +107,7 @@ main, side = st.columns([3, 1.25])
 with main:
     if view_mode == "map":
         layer = unit_layer(
-            map_geometry_url(boundaries.geojson),
+            geometry_url,
             home.map_units or {},
             failure_text=t("home.map_geometry_error"),
         )
@@ -143,6 +145,8 @@ with main:
         st.error(t("home.boundaries_error", problems="; ".join(boundaries.error.problems[:5])))
     if boundaries.geojson is None:
         st.info(t("home.no_boundaries"), icon=":material/map:")
+    elif geometry_url is None:
+        st.error(t("home.map_static_error", folder=str(STATIC_DIR)))
     else:
         st.caption(t("home.map_credit"))
 

@@ -5,6 +5,7 @@ The engine itself is not cached here (see ``data.db``); every cache is cheap to 
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from datetime import date
@@ -33,6 +34,8 @@ from metrics import (
 )
 from ui.heatmap import HomeView, home_view
 from ui.text import current_language
+
+log = logging.getLogger("dashboard")
 
 CACHE_TTL_S = 300
 
@@ -177,9 +180,17 @@ def load_home_view(period: date, pillar: str | None, peer: str | None, with_map:
     return _home_view(*_cache_key(), period, pillar, peer, with_map, current_language())
 
 
-def map_geometry_url(geojson: dict) -> str:
-    """Where the browser fetches the boundaries' geometry (written under ./static once)."""
-    return publish_geometry(geojson, PROJECT_ROOT / "static")
+STATIC_DIR = PROJECT_ROOT / "static"  # served at /app/static (server.enableStaticServing)
+
+
+def map_geometry_url(geojson: dict) -> str | None:
+    """Where the browser fetches the boundaries' geometry (written under ./static once), or
+    None when it cannot be written there (the page then says so and shows the tile map)."""
+    try:
+        return publish_geometry(geojson, STATIC_DIR)
+    except OSError as exc:
+        log.warning("cannot write the map's geometry under %s: %s", STATIC_DIR, exc)
+        return None
 
 
 @st.cache_data(ttl=CACHE_TTL_S, max_entries=2, show_spinner=False)

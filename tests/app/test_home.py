@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from tests.app.conftest import open_app
+from ui.loaders import STATIC_DIR
 
 REFERENCE_BOUNDARIES = Path(__file__).resolve().parents[3] / "shared" / "geo" / "communes.geojson"
 
@@ -49,6 +50,22 @@ def test_with_boundaries_the_map_is_the_default_view(
     assert not at.exception
     assert at.selectbox(key="filter_view").value == "map"
     assert any("thanglequoc" in c.value for c in at.caption)  # the map credit
+
+
+@pytest.mark.skipif(not REFERENCE_BOUNDARIES.exists(), reason="needs ../shared/geo")
+def test_an_unwritable_static_folder_names_it_and_shows_the_tile_map(
+    app_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse(*_args: object) -> str:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setenv("DASHBOARD_BOUNDARIES", str(REFERENCE_BOUNDARIES))
+    monkeypatch.setattr("ui.loaders.publish_geometry", refuse)
+    at = open_app()
+    assert not at.exception
+    assert at.selectbox(key="filter_view").value == "tiles"
+    # In Vietnamese, naming the folder the app could not write to.
+    assert any("Không ghi được" in e.value and str(STATIC_DIR) in e.value for e in at.error)
 
 
 def test_a_link_to_a_period_without_data_says_so(app_env: Path) -> None:

@@ -18,7 +18,6 @@ import filecmp
 import hashlib
 import json
 import os
-import shutil
 import tempfile
 from importlib.resources import files
 from pathlib import Path
@@ -46,20 +45,6 @@ def _package_root() -> Path:
     return Path(str(files("js_lib_leaflet").joinpath(_PACKAGE_DIR)))
 
 
-def _copy_atomically(source: Path, target: Path) -> None:
-    """Copy via a temporary file and a rename: a browser never gets a half-written file."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
-    os.close(handle)
-    try:
-        shutil.copyfile(source, temp_name)
-        os.chmod(temp_name, 0o644)
-        os.replace(temp_name, target)
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise
-
-
 def install_leaflet_assets(static_dir: Path) -> None:
     """Copy Leaflet's JS, CSS and images into ``static_dir/leaflet/``.
 
@@ -72,7 +57,7 @@ def install_leaflet_assets(static_dir: Path) -> None:
         target = target_root / relative
         if target.is_file() and filecmp.cmp(source, target, shallow=False):
             continue
-        _copy_atomically(source, target)
+        _write_atomically(target, source.read_bytes())
 
 
 def local_folium_assets() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
@@ -124,6 +109,7 @@ def publish_geometry(geojson: dict[str, Any], static_dir: Path) -> str:
 
 
 def _write_atomically(target: Path, content: bytes) -> None:
+    """Write via a temporary file and a rename: a browser never gets a half-written file."""
     target.parent.mkdir(parents=True, exist_ok=True)
     handle, temp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
     try:

@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import streamlit as st
 
+from common.spreadsheet import neutralise_formulas
 from metrics import default_catalog
+from metrics.bands import Band
 from metrics.views import OPERATIONAL_SUMMARY, peer_comparison
-from ui.components import page_header
+from ui.components import literal, page_header
 from ui.dossier import (
     format_value,
     indicator_table,
     peer_table,
+    pillar_column_widths,
     pillar_table,
     trend_chart,
+    unit_facts,
 )
 from ui.explain import explanation_blocks
-from ui.heatmap import signed
+from ui.heatmap import metric_delta
 from ui.loaders import (
     load_explanation,
     load_periods,
@@ -23,24 +27,18 @@ from ui.loaders import (
     load_unit_score,
     load_units,
 )
-from ui.selection import SELECTED_UNIT_KEY, URL_PARAM, selected_period, sync_selected_unit
-from ui.text import current_language, day, month, num, t
+from ui.selection import URL_PARAM, selected_period, sync_selected_unit
+from ui.text import current_language, day, month, num, rank_text, t
+from ui.unit_search import unit_picker
 
 page_header("dossier.title", "dossier.caption")
 
 units = load_units().set_index("code")
 unknown = sync_selected_unit(set(units.index))
 if unknown:
-    st.warning(t("dossier.unknown_unit", code=unknown), icon=":material/help:")
+    st.warning(t("dossier.unknown_unit", code=literal(unknown)), icon=":material/help:")
 
-code = st.selectbox(
-    t("dossier.choose_unit"),
-    list(units.index),
-    index=None,
-    format_func=lambda c: f"{units.at[c, 'full_name']} ({c})",
-    placeholder=t("dossier.choose_placeholder"),
-    key=SELECTED_UNIT_KEY,
-)
+code = unit_picker(units.reset_index())
 if code:
     st.query_params[URL_PARAM] = code
 elif URL_PARAM in st.query_params:
@@ -52,11 +50,7 @@ if code is None:
 
 unit = units.loc[code]
 st.header(unit["full_name"])
-facts = st.columns(4)
-facts[0].metric(t("dossier.code"), code)
-facts[1].metric(t("dossier.peer_group"), t(f"peer_group.{unit['peer_group']}"))
-facts[2].metric(t("home.population"), num(unit["population"]))
-facts[3].metric(t("dossier.area"), t("unit.km2", value=num(unit["area_km2_official"], 2)))
+st.markdown(unit_facts(code, unit))
 with st.expander(t("dossier.formed_from")):
     st.write(unit["formed_from"])
 
@@ -71,15 +65,22 @@ band = summary["band"]
 st.subheader(t("dossier.score_in", period=month(period)))
 cols = st.columns(5)
 cols[0].metric(
-    t("dossier.composite"), num(summary["composite"], 1), signed(summary["delta"]), border=True
+    t("dossier.composite"),
+    num(summary["composite"], 1),
+    metric_delta(summary["delta"]),
+    border=True,
 )
 cols[1].metric(t("dossier.dti_value"), num(summary["composite_01"], 3), border=True)
 cols[2].metric(t("dossier.band"), t(f"band.{band}"), border=True)
+ranked = band != Band.GREY
 cols[3].metric(
     t("dossier.rank"),
-    "–"
-    if band == "grey"
-    else t("dossier.rank_value", rank=num(summary["rank_level"]), peer=num(summary["rank_peer"])),
+    rank_text(summary["rank_level"], summary["rank_level_of"]) if ranked else "–",
+    t("dossier.rank_in_group", rank=rank_text(summary["rank_peer"], summary["rank_peer_of"]))
+    if ranked
+    else None,
+    delta_color="off",
+    delta_arrow="off",
     border=True,
 )
 cols[4].metric(
@@ -94,7 +95,12 @@ cols[4].metric(
 left, right = st.columns([1, 1])
 with left:
     st.markdown(f"**{t('dossier.pillars')}**")
-    st.dataframe(pillar_table(score.pillars, catalog), hide_index=True, width="stretch")
+    st.dataframe(
+        neutralise_formulas(pillar_table(score.pillars, catalog)),
+        hide_index=True,
+        width="stretch",
+        column_config=pillar_column_widths(),
+    )
 with right:
     st.markdown(f"**{t('dossier.trend')}**")
     st.altair_chart(
@@ -107,10 +113,14 @@ explanation_blocks(load_explanation(code, period), catalog)
 group_label = t(f"peer_group.{unit['peer_group']}")
 st.markdown(f"**{t('dossier.peers', group=group_label)}**")
 comparison = peer_comparison(load_scorecard(period), code, [p.key for p in catalog.pillars])
-st.dataframe(peer_table(comparison, catalog), hide_index=True, width="stretch")
+st.dataframe(neutralise_formulas(peer_table(comparison, catalog)), hide_index=True, width="stretch")
 
 st.markdown(f"**{t('dossier.indicators')}**")
-st.dataframe(indicator_table(score.indicators, catalog), hide_index=True, width="stretch")
+st.dataframe(
+    neutralise_formulas(indicator_table(score.indicators, catalog)),
+    hide_index=True,
+    width="stretch",
+)
 
 values = score.indicators.set_index("indicator_key")
 blocks = st.columns(3)

@@ -5,20 +5,22 @@ from __future__ import annotations
 import streamlit as st
 from streamlit_folium import st_folium
 
-from data.models import PEER_GROUPS
-from data.settings import load_settings
+from common.spreadsheet import neutralise_formulas
 from geo.maps import base_map, unit_layer
 from geo.tilemap import tile_figure
-from metrics import default_catalog
-from ui.components import band_legend, page_header
-from ui.heatmap import signed, tile_cells
+from metrics import PEER_GROUPS, default_catalog
+from metrics.bands import DISPLAY_ORDER, Band
+from ui.components import band_legend, boundary_notice, literal, page_header
+from ui.heatmap import kpi_scope, metric_delta, tile_cells
 from ui.loaders import (
     STATIC_DIR,
+    boundaries_preparing,
     load_boundaries,
     load_home_view,
     load_periods,
     load_tile_layout,
     map_geometry_url,
+    map_tile_url,
 )
 from ui.selection import open_dossier, selected_period
 from ui.text import current_language, month, num, t
@@ -41,7 +43,7 @@ geometry_url = map_geometry_url(boundaries.geojson) if boundaries.geojson else N
 views = ["map", "tiles"] if geometry_url else ["tiles"]
 for param, options in (("pillar", [ALL, *pillar_labels]), ("peer", [ALL, *PEER_GROUPS])):
     if (bad := unknown_url_value(param, options)) is not None:
-        st.warning(t("home.unknown_filter", param=param, value=bad))
+        st.warning(t("home.unknown_filter", param=param, value=literal(bad)))
 
 filters = st.columns([1, 2, 2])
 with filters[0]:
@@ -87,20 +89,25 @@ caption.caption(
     )
 )
 
-# --- KPI cards --------------------------------------------------------------------------------
+# --- KPI cards (over the units and the score the map shows) ------------------------------------
 cards = st.columns(5)
 cards[0].metric(
-    t("home.kpi.average"), num(summary.average, 1), signed(summary.average_change), border=True
+    t("home.kpi.average"),
+    num(summary.average, 1),
+    metric_delta(summary.average_change),
+    help=t("home.kpi.average_help"),
+    border=True,
 )
-for col, band in zip(cards[1:], ("green", "yellow", "red", "grey"), strict=True):
+for col, band in zip(cards[1:], DISPLAY_ORDER, strict=True):
     change = summary.band_changes.get(band)
     col.metric(
         t(f"band.{band}"),
         num(summary.bands[band]),
-        None if change is None else signed(change, 0),
-        delta_color="off" if band == "grey" else ("inverse" if band == "red" else "normal"),
+        None if change is None else metric_delta(change, 0),
+        delta_color="off" if band is Band.GREY else ("inverse" if band is Band.RED else "normal"),
         border=True,
     )
+st.caption(kpi_scope(summary, pillar_labels.get(pillar), None if peer == ALL else peer))
 
 # --- the map or the tile map, and the ranked lists ----------------------------------------------
 main, side = st.columns([3, 1.25])
@@ -112,7 +119,7 @@ with main:
             failure_text=t("home.map_geometry_error"),
         )
         clicked = st_folium(
-            base_map(boundaries.geojson, tile_url=load_settings().tile_url),
+            base_map(boundaries.geojson, tile_url=map_tile_url()),
             # The units go in as a layer: a filter change swaps it inside the live map frame.
             feature_group_to_add=layer,
             render=False,  # the map renders itself once inside st_folium; the default did it twice
@@ -129,7 +136,7 @@ with main:
             if code:
                 open_dossier(code)
     else:
-        cells = tile_cells(view, load_tile_layout(), home.total_units)
+        cells = tile_cells(view, load_tile_layout())
         event = st.plotly_chart(
             tile_figure(cells),
             key="tile_map",
@@ -141,13 +148,10 @@ with main:
         if points:
             open_dossier(str(points[0]["customdata"][0]))
     band_legend()
-    if boundaries.error is not None:
-        st.error(t("home.boundaries_error", problems="; ".join(boundaries.error.problems[:5])))
-    if boundaries.geojson is None:
-        st.info(t("home.no_boundaries"), icon=":material/map:")
-    elif geometry_url is None:
+    boundary_notice(boundaries, still_preparing=boundaries_preparing)
+    if boundaries.geojson is not None and geometry_url is None:
         st.error(t("home.map_static_error", folder=str(STATIC_DIR)))
-    else:
+    elif boundaries.geojson is not None:
         st.caption(t("home.map_credit"))
 
 with side:
@@ -156,7 +160,7 @@ with side:
         ranked = home.lists[key]
         with tab:
             picked = st.dataframe(
-                ranked.table,
+                neutralise_formulas(ranked.table),
                 hide_index=True,
                 key=f"list_{key}",
                 on_select="rerun",

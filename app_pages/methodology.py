@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from common.spreadsheet import neutralise_formulas
 from metrics import default_catalog
 from ui.catalog_text import catalog_table, pillar_table, stability_table
 from ui.components import page_header
@@ -27,7 +28,7 @@ st.markdown(
 )
 
 st.subheader(t("methodology.pillars"))
-st.dataframe(pillar_table(catalog), hide_index=True, width="stretch")
+st.dataframe(neutralise_formulas(pillar_table(catalog)), hide_index=True, width="stretch")
 
 st.subheader(t("methodology.catalog"))
 pillar_keys = [p.key for p in catalog.pillars]
@@ -38,7 +39,7 @@ chosen = st.selectbox(
     format_func={None: t("methodology.all_pillars"), **labels}.__getitem__,
     key="methodology_pillar",
 )
-st.dataframe(catalog_table(catalog, chosen), hide_index=True, width="stretch")
+st.dataframe(neutralise_formulas(catalog_table(catalog, chosen)), hide_index=True, width="stretch")
 st.caption(t("methodology.sources_note"))
 
 st.subheader(t("methodology.stability"))
@@ -59,7 +60,9 @@ else:
     cols[1].metric(t("methodology.max_range"), num(summary.max_rank_range))
     cols[2].metric(t("methodology.band_stable"), pct(summary.share_band_stable * 100, 0))
     st.caption(t("methodology.least_stable"))
-    st.dataframe(stability_table(result, load_units()), hide_index=True, width="stretch")
+    st.dataframe(
+        neutralise_formulas(stability_table(result, load_units())), hide_index=True, width="stretch"
+    )
 
 st.subheader(t("methodology.peer_groups"))
 st.markdown(t("methodology.peer_group_rule"))

@@ -5,9 +5,11 @@
    all of them); 2. pages — page-ready time in Chromium against a bare folium floor, filter
    changes, server memory with 1 and 20 sessions (``bench.bench_pages``); 3. viewers — 102
    viewers opening the heat map at once on one process, and on one and two processes behind
-   nginx, with memory at 102 sessions (``bench.bench_viewers``). ``--quick`` runs smaller
-   versions of all three (≈ 2 min 40 s once the bench databases exist). Figures only: nothing
-   here passes or fails.
+   nginx, with memory at 102 sessions (``bench.bench_viewers``); 4. first start — a fresh clone
+   → ``./run-app`` → the heat map in Chromium: install, server, first page
+   (``bench.bench_first_start``; not in ``--quick``: it installs a whole venv, ≈ 1–2 min).
+   ``--quick`` runs smaller versions of the first three (≈ 2 min 40 s once the bench databases
+   exist). Figures only: nothing here passes or fails.
 """
 
 from __future__ import annotations
@@ -20,7 +22,10 @@ import time
 def main() -> int:
     quick = ["--quick"] if "--quick" in sys.argv[1:] else []
     started = time.monotonic()
-    for module in ("bench.bench_scaling", "bench.bench_pages", "bench.bench_viewers"):
+    modules = ["bench.bench_scaling", "bench.bench_pages", "bench.bench_viewers"]
+    if not quick:
+        modules.append("bench.bench_first_start")  # it has no quick version
+    for module in modules:
         print(f"\n=== {module} {' '.join(quick)}", flush=True)
         result = subprocess.run([sys.executable, "-m", module, *quick], check=False)
         if result.returncode != 0:

@@ -10,7 +10,7 @@ database is touched). A database whose newest import batch has the same paramete
 
 Measured per backend and scale: row counts; ``refresh_snapshots(force=True)`` (the recomputation
 after a data load), split into its sub-steps; the operational-inputs query alone
-(``data.measures.load_operational_inputs``, the heaviest query the pages depend on); the
+(``metrics.operational.operational_inputs``, the heaviest query the pages depend on); the
 scorecard warm (median of ``--repeat`` calls) and cold (fresh process, median of 3), each against
 its floor measured in the same run (the 102 registry rows warm; a fresh process importing
 pandas + SQLAlchemy and reading them cold). Growth factors are relative to scale 1 (or the
@@ -48,7 +48,7 @@ COUNTED = (
 # The sub-steps of metrics.refresh_snapshots, timed by wrapping the names it calls.
 REFRESH_STEPS = (
     "read_indicator_measures",
-    "load_operational_inputs",
+    "operational_inputs",
     "operational_measures",
     "score_history",
     "write_snapshots",
@@ -57,7 +57,7 @@ REFRESH_STEPS = (
 DOSSIER_UNIT = "22015"  # Phường Tuy Hòa, the registry's first unit
 PAGE_QUERIES = ("heat map", "dossier", "row counts")
 
-# The queries of data.measures.load_operational_inputs, timed one by one (one call each).
+# The queries of metrics.operational.operational_inputs, timed one by one (one call each).
 INPUT_PARTS = (
     "unit_populations",
     "feedback_resolved_by_month",
@@ -214,11 +214,10 @@ def seconds_of(query: Callable[[Any], object], engine: Any) -> float:
 
 
 def measure(backend: str, scale: float, args: argparse.Namespace) -> Result:
-    import data.measures
     import metrics.snapshots
-    from data.measures import load_operational_inputs
     from data.queries import read_units
     from metrics import refresh_snapshots, scorecard
+    from metrics.operational import input_queries, operational_inputs
 
     print(f"- {backend} ×{scale_label(scale)}", flush=True)
     engine, generated = prepare(backend, scale, args.pg_server)
@@ -232,9 +231,10 @@ def measure(backend: str, scale: float, args: argparse.Namespace) -> Result:
         refresh = time.perf_counter() - started
     steps = dict(steps)
 
-    load_operational_inputs(engine)  # warm the OS / buffer cache for the query alone
-    inputs = median_seconds(lambda: load_operational_inputs(engine), args.inputs_repeat)
-    inputs_parts = {name: seconds_of(getattr(data.measures, name), engine) for name in INPUT_PARTS}
+    operational_inputs(engine)  # warm the OS / buffer cache for the query alone
+    inputs = median_seconds(lambda: operational_inputs(engine), args.inputs_repeat)
+    queries = input_queries()
+    inputs_parts = {name: seconds_of(queries[name], engine) for name in INPUT_PARTS}
 
     scorecard(engine)  # warm the connection pool and the OS cache
     warm = median_seconds(lambda: scorecard(engine), args.repeat)
@@ -388,7 +388,7 @@ def print_report(results: list[Result]) -> None:
             print(f"{backend:<11}{scale_label(r.scale):>6}{cells}")
 
     print()
-    print("load_operational_inputs, seconds per query (one call each)")
+    print("operational_inputs, seconds per query (one call each)")
     print(f"{'backend':<11}{'scale':>6}" + "".join(f"{name:>28}" for name in INPUT_PARTS))
     for r in results:
         print(

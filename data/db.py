@@ -7,12 +7,14 @@ client can ask Streamlit to clear every cache, and the engine must survive that.
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
@@ -46,12 +48,57 @@ class DatabaseUnavailable(Exception):
         )
 
 
+MASK = "***"
+# Parameter names that hold a secret (matched inside the name: sslpassword, api_key, passfile…).
+_CREDENTIAL_WORDS = ("pass", "pwd", "secret", "token", "key", "auth", "credential")
+# key=value anywhere: a query string (?a=1&b=2), a libpq DSN (a=1 b='x y'), or percent-encoded
+# inside another value (options=-c%20password%3Dx). A value runs to the next & ; or #: a space
+# in a malformed URL (?password=a b) must not leave half a secret shown.
+_KEY_VALUE = re.compile(
+    r"(?P<pre>^|[?&;\s]|%26|%20|%3F)(?P<key>[\w.%+-]+)(?P<sep>\s*(?:=|%3D)\s*)"
+    r"(?P<value>'[^']*'?|\"[^\"]*\"?|(?:(?!%26)[^&;#])*)",
+    re.IGNORECASE,
+)
+
+
+def is_credential_name(name: str) -> bool:
+    """Whether a URL parameter called ``name`` may hold a secret."""
+    folded = unquote(name).casefold()
+    return any(word in folded for word in _CREDENTIAL_WORDS)
+
+
+def _mask_userinfo(url: str) -> str:
+    """``scheme://user:secret@host`` → ``scheme://user:***@host``, also when the secret holds
+    unencoded ``@``, ``/`` or ``?`` (a malformed URL must not leak half of it)."""
+    scheme, sep, rest = url.partition("://")
+    if not sep or "@" not in rest:
+        return url
+    query = rest.find("?", rest.find("@"))
+    at = rest.rfind("@", 0, query if query != -1 else len(rest))
+    user, colon, _secret = rest[:at].partition(":")
+    if not colon or "/" in user:  # no password, or a path such as sqlite:////srv/a:b@c
+        return url
+    return f"{scheme}://{user}:{MASK}@{rest[at + 1 :]}"
+
+
+def mask_credentials(text: str) -> str:
+    """``text`` with every ``credential=value`` pair's value replaced by ``***``."""
+
+    def mask(match: re.Match[str]) -> str:
+        value = match["value"]
+        if is_credential_name(match["key"]):
+            value = MASK
+        elif value:
+            value = mask_credentials(value)  # e.g. options=-c password=x, encoded or not
+        return f"{match['pre']}{match['key']}{match['sep']}{value}"
+
+    return _KEY_VALUE.sub(mask, text)
+
+
 def safe_url(url: str) -> str:
-    """The URL as it may appear in a message or a log: password hidden, garbage passed through."""
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except ArgumentError:
-        return url.split("@")[-1] if "@" in url else url
+    """The URL as it may appear in a message or a log: every credential hidden, wherever it
+    sits (userinfo, query string, DSN keywords), the rest as written — also for garbage."""
+    return mask_credentials(_mask_userinfo(url.strip()))
 
 
 def _normalise(url: URL) -> URL:
@@ -74,12 +121,15 @@ def build_engine(database_url: str, setting: str) -> Engine:
     target = safe_url(database_url)
     try:
         url = _normalise(make_url(database_url))
-    except ArgumentError as exc:
+    except (ArgumentError, ValueError) as exc:  # ValueError: a port that is not a number
         raise DatabaseUnavailable("malformed_url", setting, target, str(exc)) from None
     kwargs: dict[str, Any] = {"pool_pre_ping": True}
     if url.get_backend_name() == "sqlite":
         if url.database and url.database != ":memory:":
-            Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+            try:
+                Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:  # under a file, read-only, /proc/…: say which setting
+                raise DatabaseUnavailable("no_folder", setting, target, str(exc)) from None
     elif url.get_backend_name() == "postgresql":
         kwargs["connect_args"] = {
             "connect_timeout": PG_CONNECT_TIMEOUT_S,
@@ -100,10 +150,29 @@ def check_connection(engine: Engine, setting: str) -> None:
         with engine.connect() as conn:
             conn.execute(text("SELECT 1"))
     except SQLAlchemyError as exc:
-        detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
         raise DatabaseUnavailable(
-            "unreachable", setting, safe_url(str(engine.url)), detail
+            "unreachable", setting, safe_url(str(engine.url)), error_detail(exc)
         ) from None
+
+
+def error_detail(exc: BaseException) -> str:
+    """The first line of the driver's message: what a person needs, without SQL or traceback."""
+    text_ = str(getattr(exc, "orig", None) or exc).strip()
+    return text_.splitlines()[0] if text_ else type(exc).__name__
+
+
+# SQLite: another connection holds the write lock past busy_timeout. PostgreSQL: a lock wait
+# ended by lock_timeout (55P03) or statement_timeout (57014).
+_BUSY_SQLSTATES = {"55P03", "57014"}
+
+
+def is_busy(exc: BaseException) -> bool:
+    """Whether ``exc`` only means "another process is writing": worth waiting and retrying."""
+    orig = getattr(exc, "orig", exc)
+    if getattr(orig, "sqlstate", None) in _BUSY_SQLSTATES:
+        return True
+    message = str(orig).lower()
+    return "database is locked" in message or "database is busy" in message
 
 
 def get_engine(settings: Settings | None = None) -> Engine:
@@ -114,6 +183,7 @@ def get_engine(settings: Settings | None = None) -> Engine:
         if _engine is None or _engine_url != settings.database_url:
             if _engine is not None:
                 _engine.dispose()
+            _engine, _engine_url = None, None  # a failed build is tried again on the next call
             _engine = build_engine(settings.database_url, settings.url_setting)
             _engine_url = settings.database_url
         return _engine
@@ -155,3 +225,74 @@ def exclusive_write(engine: Engine) -> Iterator[Connection]:
             conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _WRITE_LOCK_KEY})
             conn.execute(text("SET LOCAL statement_timeout = 0"))  # bulk loads outlast a page query
         yield conn
+
+
+_SCORE_LOCK_KEY = 2025_07_02
+
+
+@contextmanager
+def score_lock(engine: Engine) -> Iterator[bool]:
+    """The "scores are being recomputed" lock shared by every process on this database, taken
+    without waiting: yields True when this process holds it, False when another one does.
+
+    PostgreSQL: a session-level advisory lock on a connection kept for the duration (released
+    by the server if the process dies). SQLite: ``flock`` on a file beside the database (the
+    database's own write lock would stop the demo generator for the whole recomputation).
+    Where neither applies the lock is always granted: at worst two processes compute the same.
+    """
+    if engine.dialect.name == "postgresql":
+        with _postgres_try_lock(engine) as held:
+            yield held
+        return
+    database = engine.url.database
+    if engine.dialect.name != "sqlite" or not database or database == ":memory:":
+        yield True
+        return
+    with _file_try_lock(Path(f"{database}.scores.lock")) as held:
+        yield held
+
+
+@contextmanager
+def _postgres_try_lock(engine: Engine) -> Iterator[bool]:
+    conn = engine.connect()
+    try:
+        held = bool(
+            conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": _SCORE_LOCK_KEY}).scalar()
+        )
+        conn.commit()  # the lock is the session's: no transaction is left open meanwhile
+        try:
+            yield held
+        finally:
+            if held:
+                try:
+                    conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": _SCORE_LOCK_KEY})
+                    conn.commit()
+                except SQLAlchemyError:  # connection lost: the server dropped the lock with it
+                    log.warning("score lock: connection lost before unlocking")
+    finally:
+        conn.close()
+
+
+@contextmanager
+def _file_try_lock(path: Path) -> Iterator[bool]:
+    try:
+        import fcntl
+    except ImportError:  # not POSIX
+        yield True
+        return
+    try:
+        handle = path.open("a")
+    except OSError as exc:  # a read-only folder: computing twice is the worst outcome
+        log.warning("score lock file %s unusable: %s", path, exc)
+        yield True
+        return
+    with handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

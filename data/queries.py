@@ -8,7 +8,7 @@ from datetime import date, datetime
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Connection, Engine, func, select
 
 from data.models import (
     SNAPSHOT_TABLES,
@@ -105,24 +105,76 @@ def read_indicator_measures(engine: Engine) -> pd.DataFrame:
 
 def snapshot_versions(engine: Engine) -> tuple[str, int] | None:
     """(catalog version, data version) of the stored snapshots, or None when there are none."""
+    state = snapshot_state(engine)
+    return None if state is None else (state.catalog_version, state.data_version)
+
+
+@dataclass(frozen=True)
+class SnapshotState:
+    """What the stored scores are: the catalog and data version they were computed from, the
+    months they cover and when they were written. Every write gets a new ``computed_at``, so
+    ``identity`` names one set of stored scores (what score caches are keyed on)."""
+
+    catalog_version: str
+    data_version: int
+    first_period: date
+    last_period: date
+    months: int
+    computed_at: datetime
+
+    @property
+    def identity(self) -> tuple[str, int, str]:
+        return (self.catalog_version, self.data_version, self.computed_at.isoformat())
+
+
+def _snapshot_state(conn: Connection) -> SnapshotState | None:
+    # All rows share versions and computed_at (one write replaces every row); if not, the
+    # newest write's group wins.
+    row = conn.execute(
+        select(
+            ScoreSnapshot.catalog_version,
+            ScoreSnapshot.data_version,
+            func.min(ScoreSnapshot.period),
+            func.max(ScoreSnapshot.period),
+            func.count(func.distinct(ScoreSnapshot.period)),
+            func.max(ScoreSnapshot.computed_at),
+        )
+        .group_by(ScoreSnapshot.catalog_version, ScoreSnapshot.data_version)
+        .order_by(func.max(ScoreSnapshot.computed_at).desc())
+        .limit(1)
+    ).first()
+    if row is None:
+        return None
+    return SnapshotState(row[0], int(row[1]), row[2], row[3], int(row[4]), row[5])
+
+
+def snapshot_state(engine: Engine) -> SnapshotState | None:
+    """The stored scores' :class:`SnapshotState`, or None when no score is stored."""
     with engine.connect() as conn:
-        row = conn.execute(
-            select(ScoreSnapshot.catalog_version, ScoreSnapshot.data_version).limit(1)
-        ).first()
-    return None if row is None else (row[0], int(row[1]))
+        return _snapshot_state(conn)
+
+
+def store_versions(engine: Engine) -> tuple[int, SnapshotState | None]:
+    """The data version and the stored scores' state, in one round trip's connection."""
+    with engine.connect() as conn:
+        version = conn.execute(select(func.coalesce(func.max(ImportBatch.id), 0))).scalar_one()
+        return int(version), _snapshot_state(conn)
 
 
 def _records(frame: pd.DataFrame, columns: list[str]) -> list[dict[str, Any]]:
     """Rows as plain Python values (NaN and NaT → None) for an executemany insert."""
     subset = frame[columns].astype(object).where(frame[columns].notna(), None)
-    records = subset.to_dict("records")
-    for record in records:
-        for key, value in record.items():
-            if isinstance(value, pd.Timestamp):
-                record[key] = value.to_pydatetime()
-            elif hasattr(value, "item"):  # numpy scalar
-                record[key] = value.item()
-    return records
+    return [
+        {str(key): _plain(value) for key, value in row.items()} for row in subset.to_dict("records")
+    ]
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime()
+    if hasattr(value, "item"):  # numpy scalar
+        return value.item()
+    return value
 
 
 SNAPSHOT_UNIT_COLUMNS = [

@@ -56,6 +56,15 @@ def normalise_name(name: str) -> str:
     return " ".join(folded.casefold().split())
 
 
+def fold_for_search(text: str) -> str:
+    """Text as a search compares it: no tone or vowel marks, đ → d, ’ and ' alike, case and
+    spaces folded. "Ea Súp", "ea sup" and "EA SUP" fold alike, and so do the old and the new
+    tone placement ("Hoà" / "Hòa"), since both lose the mark."""
+    decomposed = unicodedata.normalize("NFD", normalise_name(text))
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return bare.replace("đ", "d")
+
+
 def _read_csv(path: Path) -> list[dict[str, str]]:
     with path.open(encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle))

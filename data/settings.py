@@ -20,10 +20,12 @@ BOUNDARIES_VAR = "DASHBOARD_BOUNDARIES"  # path or http(s) URL: .geojson, .gpkg 
 BOUNDARIES_CODE_FIELD_VAR = "DASHBOARD_BOUNDARIES_CODE_FIELD"  # unset: auto-detected
 TILE_URL_VAR = "DASHBOARD_TILE_URL"  # optional base-map tiles, e.g. an internal tile server
 CACHE_DIR_VAR = "DASHBOARD_CACHE_DIR"  # processed boundaries; default var/boundaries
+BOUNDARIES_MAX_MB_VAR = "DASHBOARD_BOUNDARIES_MAX_MB"  # largest boundary file read (MB)
 
 DEFAULT_DB_PATH = PROJECT_ROOT / "var" / "dashboard.sqlite3"
 DEFAULT_DEMO_SEED = 20250701
 DEFAULT_DEMO_SCALE = 1.0
+DEFAULT_BOUNDARIES_MAX_MB = 50.0
 
 
 class SettingError(ValueError):
@@ -49,6 +51,8 @@ class Settings:
     boundaries_code_field: str | None = None
     cache_dir: Path = PROJECT_ROOT / "var" / "boundaries"
     tile_url: str | None = None  # none by default: the map must not call outside hosts
+    # A 425 MB file took 159 s and 1.7 GB to read: larger files are refused before reading.
+    boundaries_max_mb: float = DEFAULT_BOUNDARIES_MAX_MB
 
 
 def sqlite_url_for(path: Path) -> str:
@@ -78,6 +82,19 @@ def _read_scale(env: dict[str, str]) -> float:
     return scale
 
 
+def _read_max_mb(env: dict[str, str]) -> float:
+    raw = env.get(BOUNDARIES_MAX_MB_VAR, "").strip()
+    if not raw:
+        return DEFAULT_BOUNDARIES_MAX_MB
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SettingError(BOUNDARIES_MAX_MB_VAR, raw, "must be a number of megabytes") from None
+    if not 0 < value < float("inf"):
+        raise SettingError(BOUNDARIES_MAX_MB_VAR, raw, "must be greater than 0")
+    return value
+
+
 def _read_optional(env: dict[str, str], name: str) -> str | None:
     return env.get(name, "").strip() or None
 
@@ -103,6 +120,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         boundaries=_read_optional(env, BOUNDARIES_VAR),
         boundaries_code_field=_read_optional(env, BOUNDARIES_CODE_FIELD_VAR),
         tile_url=_read_optional(env, TILE_URL_VAR),
+        boundaries_max_mb=_read_max_mb(env),
         cache_dir=Path(env[CACHE_DIR_VAR]).expanduser()
         if env.get(CACHE_DIR_VAR, "").strip()
         else PROJECT_ROOT / "var" / "boundaries",

@@ -9,13 +9,17 @@ the state carries both them and the error, so the page can say both.
 
 Processing happens only when the source changes (size and modification time of a file, the
 SHA-256 of a download); a cache hit reads the cached file once per process and then costs a
-``stat`` and a small JSON read.
+``stat`` and a small JSON read. A source larger than ``DASHBOARD_BOUNDARIES_MAX_MB`` (unpacked,
+for a zip) is refused before it is read. The pages ask with ``background=True``: processing and
+downloads then run in a worker thread, never in a page run (a 425 MB file once held the home
+page blank for 159 s), and the state says ``preparing`` until the worker is done.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import math
 import os
 import re
@@ -23,9 +27,10 @@ import tempfile
 import threading
 import time
 import urllib.request
+import zipfile
 from collections.abc import Mapping, Sequence
 from contextlib import ExitStack
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -41,10 +46,13 @@ from shapely.geometry import mapping
 from data.registry import UnitRecord, load_units
 from data.settings import (
     BOUNDARIES_CODE_FIELD_VAR,
+    BOUNDARIES_MAX_MB_VAR,
     BOUNDARIES_VAR,
     PROJECT_ROOT,
     Settings,
 )
+
+log = logging.getLogger(__name__)
 
 CACHE_DIR = PROJECT_ROOT / "var" / "boundaries"
 META_FILE = "meta.json"
@@ -75,7 +83,7 @@ CENTRE_TOLERANCE_M = 1_000
 AREA_RATIO_RANGE = (0.75, 1.33)
 
 DOWNLOAD_TIMEOUT_S = 20
-MAX_DOWNLOAD_BYTES = 200_000_000
+MB = 1_000_000  # the size setting counts in decimal megabytes, as file managers do
 URL_RECHECK_S = 600  # a URL is fetched again at most this often per process (also after failing)
 
 
@@ -87,6 +95,39 @@ class BoundaryError(ValueError):
         super().__init__(f"Boundaries from {source}: {len(problems)} problem(s)\n{lines}")
         self.problems = problems
         self.source = source
+
+
+class BoundaryTooLarge(BoundaryError):
+    """The source is larger than the setting DASHBOARD_BOUNDARIES_MAX_MB allows; not read.
+
+    ``size_bytes`` is None when a download without a length was cut off at the limit.
+    """
+
+    def __init__(
+        self, source: str, size_bytes: int | None, limit_bytes: int, *, unpacked: bool = False
+    ) -> None:
+        name = source_name(source)
+        limit = f"{limit_bytes / MB:g} MB"
+        what = "unpacked " if unpacked else ""
+        size = f"{size_bytes / MB:.1f} MB" if size_bytes is not None else f"over {limit}"
+        super().__init__(
+            [
+                f"{name} is {what}{size}, larger than the limit of {limit} "
+                f"(setting {BOUNDARIES_MAX_MB_VAR}): not read"
+            ],
+            source,
+        )
+        self.file_name = name
+        self.setting = BOUNDARIES_MAX_MB_VAR
+        self.size_bytes = size_bytes
+        self.limit_bytes = limit_bytes
+        self.unpacked = unpacked
+
+
+def source_name(source: str) -> str:
+    """The file name of a path or URL, for messages a viewer reads (no folder, no server)."""
+    path = urlparse(source).path if _is_url(source) else source
+    return PurePosixPath(path.replace("\\", "/")).name or source
 
 
 @dataclass(frozen=True)
@@ -107,6 +148,7 @@ class BoundaryState:
     warnings: tuple[str, ...] = ()
     error: BoundaryError | None = None
     version: str | None = None
+    preparing: bool = False  # the configured source is being processed in the background
 
     def feature_collection(
         self, properties: Mapping[str, Mapping[str, Any]] | None = None
@@ -133,56 +175,143 @@ class BoundaryState:
 # Loading with the cache
 # ------------------------------------------------------------------------------------------------
 
-_LOCK = threading.Lock()
+_LOCK = threading.Lock()  # the memos and the cache folder: held only briefly
+_WORK_LOCK = threading.Lock()  # downloading and processing: one source at a time per process
 _GEOJSON_MEMO: dict[str, dict[str, Any]] = {}  # digest of the cached file -> parsed geojson
 _FAILED: dict[str, BoundaryError] = {}  # cache key of a bad source -> its error (no re-check)
-_URL_CHECKS: dict[str, tuple[float, str | None, BoundaryError | None]] = {}
+_URL_CHECKS: dict[tuple[str, int], tuple[float, str | None, BoundaryError | None]] = {}
 _UNWRITTEN: dict[str, dict[str, Any]] = {}  # cache key -> result kept in memory: cache not writable
+_JOBS: dict[tuple[str | None, ...], tuple[float, threading.Thread]] = {}  # job -> (start, worker)
+_JOB_FAILED: dict[tuple[str | None, ...], BoundaryError] = {}  # a worker that crashed
 
 
 def load_boundaries(
     settings: Settings,
     cache_dir: Path = CACHE_DIR,
     units: Sequence[UnitRecord] | None = None,
+    *,
+    background: bool = False,
+    wait_s: float = 0.0,
 ) -> BoundaryState:
     """The boundaries to draw: the configured source if it is good, else the cached ones.
 
-    Never raises for a bad source: the problem is in ``state.error``.
+    Never raises for a bad source: the problem is in ``state.error``. With ``background`` the
+    caller never does the slow part itself (reading, validating and simplifying a new or changed
+    source, or downloading a URL): a worker thread does it, once per source, and the caller waits
+    for it at most ``wait_s`` seconds after the worker started; until it is done the state has
+    ``preparing=True`` and carries the cached boundaries, if any.
     """
+    if not settings.boundaries:
+        with _LOCK:
+            return _state(_read_cache(cache_dir))
+    units = list(units) if units is not None else load_units()
+    if not background:
+        with _WORK_LOCK:
+            state = _load(settings, cache_dir, units, work=True)
+        assert state is not None  # with work=True every path returns a state
+        return state
+    state = _load(settings, cache_dir, units, work=False)
+    if state is not None:
+        return state
+    job = (
+        settings.boundaries,
+        settings.boundaries_code_field,
+        str(cache_dir),
+        str(_max_bytes(settings)),
+    )
+    if job not in _JOB_FAILED:
+        started, worker = _start_job(job, settings, cache_dir, units)
+        worker.join(max(0.0, started + wait_s - time.monotonic()))
+        state = _load(settings, cache_dir, units, work=False)
+        if state is not None:
+            return state
     with _LOCK:
         cached = _read_cache(cache_dir)
-        if not settings.boundaries:
-            return _state(cached)
-        units = list(units) if units is not None else load_units()
-        source = settings.boundaries
-        with ExitStack() as stack:
-            work_dir = stack.enter_context(_work_dir()) if _is_url(source) else None
-            try:
-                fingerprint, local = _fingerprint(source, work_dir)
-            except BoundaryError as error:
-                return _state(cached, error)
-            key = _cache_key(source, fingerprint, settings.boundaries_code_field, units)
+    if job in _JOB_FAILED:
+        return _state(cached, _JOB_FAILED[job])
+    return replace(_state(cached), preparing=True)
+
+
+def _start_job(
+    job: tuple[str | None, ...], settings: Settings, cache_dir: Path, units: list[UnitRecord]
+) -> tuple[float, threading.Thread]:
+    """The worker preparing ``job``, started unless one is already running."""
+    with _LOCK:
+        running = _JOBS.get(job)
+        if running is not None and running[1].is_alive():
+            return running
+        worker = threading.Thread(
+            target=_run_job,
+            args=(job, settings, cache_dir, units),
+            name="boundaries",
+            daemon=True,  # a process that stops mid-way simply starts again next time
+        )
+        _JOBS.clear()  # only the configured source matters; an older worker just finishes
+        _JOBS[job] = (time.monotonic(), worker)
+        worker.start()
+        return _JOBS[job]
+
+
+def _run_job(
+    job: tuple[str | None, ...], settings: Settings, cache_dir: Path, units: list[UnitRecord]
+) -> None:
+    try:
+        with _WORK_LOCK:
+            _load(settings, cache_dir, units, work=True)
+    except Exception as exc:  # not retried on every page run: remembered until settings change
+        log.exception("preparing the boundaries from %s failed", settings.boundaries)
+        _JOB_FAILED[job] = BoundaryError([f"unexpected error while preparing: {exc}"], job[0] or "")
+
+
+def _load(
+    settings: Settings, cache_dir: Path, units: list[UnitRecord], *, work: bool
+) -> BoundaryState | None:
+    """The state for the configured source, or None when getting it needs slow work that
+    ``work`` does not allow (a source to process, a URL to download)."""
+    source = str(settings.boundaries)
+    max_bytes = _max_bytes(settings)
+    with _LOCK:
+        cached = _read_cache(cache_dir)
+    with ExitStack() as stack:
+        work_dir = stack.enter_context(_work_dir()) if work and _is_url(source) else None
+        try:
+            found = _fingerprint(source, work_dir, max_bytes)
+        except BoundaryError as error:
+            return _state(cached, error)
+        if found is None:
+            return None
+        fingerprint, local = found
+        key = _cache_key(source, fingerprint, settings.boundaries_code_field, units)
+        with _LOCK:
             if cached is not None and cached["meta"].get("key") == key:
                 return _state(cached)
             if key in _FAILED:
                 return _state(cached, _FAILED[key])
             if key in _UNWRITTEN:
                 return _state(_UNWRITTEN[key])
-            try:
-                path = local or _download(source, str(work_dir))[0]
-                geojson, warnings = process_boundaries(
-                    path, source, units, settings.boundaries_code_field
-                )
-            except BoundaryError as error:
+        if not work:
+            return None
+        try:
+            path = local or _download(source, str(work_dir), max_bytes)[0]
+            geojson, warnings = process_boundaries(
+                path, source, units, settings.boundaries_code_field
+            )
+        except BoundaryError as error:
+            with _LOCK:
                 _FAILED[key] = error
-                return _state(cached, error)
-        meta = {"key": key, "source": source, "source_fingerprint": fingerprint}
+            return _state(cached, error)
+    meta = {"key": key, "source": source, "source_fingerprint": fingerprint}
+    with _LOCK:
         try:
             return _state(_write_cache(cache_dir, geojson, warnings, meta))
         except OSError as exc:  # e.g. a read-only deployment: draw them, say why it is slow
             warnings.append(f"boundaries not cached, processed again in each process: {exc}")
             _UNWRITTEN[key] = _as_cached(geojson, warnings, meta)[0]
             return _state(_UNWRITTEN[key])
+
+
+def _max_bytes(settings: Settings) -> int:
+    return int(settings.boundaries_max_mb * MB)
 
 
 def _state(cached: dict[str, Any] | None, error: BoundaryError | None = None) -> BoundaryState:
@@ -321,11 +450,15 @@ def _work_dir() -> tempfile.TemporaryDirectory[str]:
     return tempfile.TemporaryDirectory(prefix="boundaries-")
 
 
-def _fingerprint(source: str, work_dir: Path | str | None) -> tuple[str, Path | None]:
+def _fingerprint(
+    source: str, work_dir: Path | str | None, max_bytes: int
+) -> tuple[str, Path | None] | None:
     """(fingerprint, local path) of the source; a URL is fetched at most every URL_RECHECK_S.
 
     A fetched URL is left in ``work_dir``; when it was checked recently the path is None, and it
-    is downloaded again only if it must be processed.
+    is downloaded again only if it must be processed. Without a ``work_dir`` a URL that is due
+    for a check gives None (downloading is slow work, for a worker). A file over ``max_bytes``
+    raises :class:`BoundaryTooLarge` before anything is read.
     """
     _check_format(source)
     if _is_url(source):
@@ -333,15 +466,17 @@ def _fingerprint(source: str, work_dir: Path | str | None) -> tuple[str, Path | 
             raise BoundaryError(
                 [f"only http(s) URLs are supported (setting {BOUNDARIES_VAR})"], source
             )
-        checked = _URL_CHECKS.get(source)
+        checked = _URL_CHECKS.get((source, max_bytes))
         downloaded = None
         if checked is None or time.monotonic() - checked[0] > URL_RECHECK_S:
+            if work_dir is None:
+                return None
             try:
-                downloaded, digest = _download(source, Path(str(work_dir)))
+                downloaded, digest = _download(source, Path(str(work_dir)), max_bytes)
                 checked = (time.monotonic(), digest, None)
             except BoundaryError as error:
                 checked = (time.monotonic(), None, error)
-            _URL_CHECKS[source] = checked
+            _URL_CHECKS[(source, max_bytes)] = checked
         if checked[2] is not None:
             raise checked[2]
         return f"sha256={checked[1]}", downloaded
@@ -349,34 +484,61 @@ def _fingerprint(source: str, work_dir: Path | str | None) -> tuple[str, Path | 
     if not path.is_file():
         raise BoundaryError([f"file not found: {path} (setting {BOUNDARIES_VAR})"], source)
     stat = path.stat()
+    if stat.st_size > max_bytes:
+        raise BoundaryTooLarge(source, stat.st_size, max_bytes)
+    _check_unpacked_size(path, source, max_bytes)
     return f"size={stat.st_size};mtime_ns={stat.st_mtime_ns}", path
 
 
-def _download(url: str, work_dir: Path | str) -> tuple[Path, str]:
-    """Download ``url`` into ``work_dir``: (path, sha256). At most DOWNLOAD_TIMEOUT_S in all."""
+def _check_unpacked_size(path: Path, source: str, max_bytes: int) -> None:
+    """A zipped shapefile is read unpacked: its unpacked size counts against the cap too (a few
+    MB of zip can hold gigabytes). The zip's directory is read, not its contents."""
+    if _suffix(source) != ".zip":
+        return
+    try:
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+    except (OSError, zipfile.BadZipFile):
+        return  # not a readable zip: the reader says so with the other problems
+    if unpacked > max_bytes:
+        raise BoundaryTooLarge(source, unpacked, max_bytes, unpacked=True)
+
+
+def _download(url: str, work_dir: Path | str, max_bytes: int) -> tuple[Path, str]:
+    """Download ``url`` into ``work_dir``: (path, sha256). At most DOWNLOAD_TIMEOUT_S in all and
+    ``max_bytes``: a larger announced size is refused before reading, a longer body is cut off."""
     target = Path(work_dir) / f"download{_suffix(url)}"
     digest = hashlib.sha256()
     deadline = time.monotonic() + DOWNLOAD_TIMEOUT_S
     size = 0
     request = urllib.request.Request(url, headers={"User-Agent": "daklak-dx-dashboard"})
     try:
-        with (
-            urllib.request.urlopen(request, timeout=DOWNLOAD_TIMEOUT_S) as response,
-            target.open("wb") as out,
-        ):
-            while chunk := response.read(1 << 16):
-                size += len(chunk)
-                if size > MAX_DOWNLOAD_BYTES:
-                    raise BoundaryError([f"download larger than {MAX_DOWNLOAD_BYTES} bytes"], url)
-                if time.monotonic() > deadline:
-                    raise BoundaryError([f"download took over {DOWNLOAD_TIMEOUT_S} s"], url)
-                digest.update(chunk)
-                out.write(chunk)
+        with urllib.request.urlopen(request, timeout=DOWNLOAD_TIMEOUT_S) as response:
+            announced = _content_length(response.headers.get("Content-Length"))
+            if announced is not None and announced > max_bytes:
+                raise BoundaryTooLarge(url, announced, max_bytes)
+            with target.open("wb") as out:
+                while chunk := response.read(min(1 << 16, max_bytes + 1 - size)):
+                    size += len(chunk)
+                    if size > max_bytes:
+                        raise BoundaryTooLarge(url, None, max_bytes)
+                    if time.monotonic() > deadline:
+                        raise BoundaryError([f"download took over {DOWNLOAD_TIMEOUT_S} s"], url)
+                    digest.update(chunk)
+                    out.write(chunk)
     except BoundaryError:
         raise
     except (OSError, ValueError) as exc:  # URLError, HTTPError and timeouts are OSErrors
         raise BoundaryError([f"could not download: {exc}"], url) from None
+    _check_unpacked_size(target, url, max_bytes)
     return target, digest.hexdigest()
+
+
+def _content_length(header: str | None) -> int | None:
+    try:
+        return int(header) if header is not None else None
+    except ValueError:
+        return None  # a malformed header is ignored: the streamed read still stops at the cap
 
 
 # ------------------------------------------------------------------------------------------------

@@ -27,6 +27,7 @@ from jinja2 import Template
 from geo.assets import local_folium_assets
 from geo.escape import escape_for_map
 from geo.palette import BAND_STYLES, FADED_OPACITY
+from metrics.bands import Band
 
 PROVINCE_CENTRE = (12.93, 108.47)  # between the Cambodian border and the Tuy Hòa coast
 TOOLTIP_FIELDS = ("t_name", "t_score", "t_band", "t_rank", "t_change")
@@ -71,7 +72,7 @@ def unit_payload(
     centre_of = centres[["centre_lat", "centre_lon"]].to_dict("index")
     units = {}
     for code, row in rows.items():
-        band = str(band_of.get(code, "grey"))
+        band = str(band_of.get(code, Band.GREY))
         unit: dict[str, Any] = {
             "style": _style(band, bool(in_view_of.get(code, True))),
             "lines": [
@@ -190,6 +191,36 @@ class UnitShapes(MacroElement):
         self.get_root().script.add_child(_RawScript(script(self, kwargs)), name=self.get_name())
 
 
+class FocusWithoutScrolling(MacroElement):
+    """Leaflet's keyboard handler, made to focus the map without scrolling the page around it.
+
+    On the first mousedown Leaflet focuses the map container (for arrow-key panning) and then
+    restores the scroll of its own window only. Inside streamlit-folium's iframe ``focus()``
+    scrolls the Streamlit page that holds the frame instead: a map partly off screen jumps up
+    between mousedown and mouseup, the mouseup lands on another shape, and the browser sends the
+    click to the shapes' common parent (the SVG group or the map container), which is no unit.
+    ``preventScroll`` keeps the page still and the map keeps its keyboard control.
+    """
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+(function (map) {
+  var keyboard = map.keyboard;
+  if (!keyboard) { return; }
+  keyboard.disable();  // unbinds the prototype's handler; enable() binds the one below
+  keyboard._onMouseDown = function () {
+    if (!this._focused) { this._map._container.focus({preventScroll: true}); }
+  };
+  keyboard.enable();
+})({{ this._parent.get_name() }});
+{% endmacro %}"""
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "FocusWithoutScrolling"
+
+
 def base_map(geojson: Mapping[str, Any], tile_url: str | None = None) -> folium.Map:
     """The map without data: frame, optional tiles, fitted to the province. Same every run.
 
@@ -210,6 +241,7 @@ def base_map(geojson: Mapping[str, Any], tile_url: str | None = None) -> folium.
     fmap.default_js, fmap.default_css = local_folium_assets()
     fmap.get_root().header.add_child(folium.Element(SYMBOL_CSS))
     fmap.fit_bounds(_cached_bounds(geojson))
+    FocusWithoutScrolling().add_to(fmap)
     return fmap
 
 

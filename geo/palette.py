@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from metrics.bands import DISPLAY_ORDER, Band
+
 
 @dataclass(frozen=True)
 class BandStyle:
@@ -19,10 +21,10 @@ class BandStyle:
 
 
 BAND_STYLES: dict[str, BandStyle] = {
-    "green": BandStyle("#2e9d5b", "#1d6b3d", "✓", None),
-    "yellow": BandStyle("#f2c232", "#a6841c", "!", None),
-    "red": BandStyle("#d9453b", "#8f2a23", "✕", None),
-    "grey": BandStyle("#b8bcc2", "#6e737a", "?", "4 3"),
+    Band.GREEN: BandStyle("#2e9d5b", "#1d6b3d", "✓", None),
+    Band.YELLOW: BandStyle("#f2c232", "#a6841c", "!", None),
+    Band.RED: BandStyle("#d9453b", "#8f2a23", "✕", None),
+    Band.GREY: BandStyle("#b8bcc2", "#6e737a", "?", "4 3"),
 }
-BANDS = ("green", "yellow", "red", "grey")
+BANDS = DISPLAY_ORDER
 FADED_OPACITY = 0.15  # units outside the chosen peer group

@@ -10,6 +10,17 @@ import plotly.graph_objects as go
 from geo.palette import BAND_STYLES, FADED_OPACITY
 
 
+def plotly_text(text: str) -> str:
+    """``text`` for a Plotly label, hover text or legend entry, shown exactly as written.
+
+    Plotly reads these strings as its own small HTML (``<br>``, ``<b>``, ``<a href>``), so ``<``,
+    ``>`` and ``&`` must become entities. Quotes must not: Plotly decodes only ``&amp;``, ``&lt;``,
+    ``&gt;``, a few other named entities and numeric ones, and shows ``&quot;`` as it stands
+    (``html.escape``'s default turned ``Ea "A"`` into ``Ea &quot;A&quot;`` on the tile map).
+    """
+    return html.escape(text, quote=False)
+
+
 def wrap_name(name: str, width: int = 8) -> str:
     """Break a name into short lines so it stays inside its square ("Buôn Ma<br>Thuột")."""
     lines: list[str] = []
@@ -18,7 +29,7 @@ def wrap_name(name: str, width: int = 8) -> str:
             lines[-1] += " " + word
         else:
             lines.append(word)
-    return "<br>".join(html.escape(line) for line in lines)
+    return "<br>".join(plotly_text(line) for line in lines)
 
 
 def tile_figure(cells: pd.DataFrame, height: int = 820) -> go.Figure:
@@ -47,9 +58,9 @@ def tile_figure(cells: pd.DataFrame, height: int = 820) -> go.Figure:
                 textfont={"size": 12, "color": "#111"},
                 textposition="middle center",
                 customdata=part[["code"]].to_numpy(),
-                hovertext=[html.escape(h) for h in part["hover"]],
+                hovertext=[plotly_text(h) for h in part["hover"]],
                 hoverinfo="text",
-                name=html.escape(str(part["legend"].iloc[0])),
+                name=plotly_text(str(part["legend"].iloc[0])),
             )
         )
     figure.update_layout(

@@ -21,8 +21,10 @@ The catalog (``metrics.catalog``)
 - ``default_catalog()`` → the validated :class:`Catalog` in force (``catalog.yaml``);
   ``load_catalog(path)`` raises :class:`CatalogError` listing every problem.
 
-Registry counts
+Registry counts and search
 - ``count_units(units)`` → :class:`UnitCounts` from ``data.queries.read_units``.
+- ``search_units(units, query)`` → unit codes matching a code or a name, with or without
+  diacritics, best first.
 """
 
 from __future__ import annotations
@@ -41,10 +43,11 @@ from metrics.api import (
     unit_score,
 )
 from metrics.catalog import Catalog, CatalogError, default_catalog, load_catalog
-from metrics.overview import UnitCounts, count_units
+from metrics.overview import PEER_GROUPS, UnitCounts, count_units, search_units
 from metrics.snapshots import refresh_snapshots
 
 __all__ = [
+    "PEER_GROUPS",
     "Catalog",
     "CatalogError",
     "Stability",
@@ -61,6 +64,7 @@ __all__ = [
     "load_catalog",
     "refresh_snapshots",
     "scorecard",
+    "search_units",
     "stability",
     "unit_score",
 ]

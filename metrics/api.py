@@ -15,9 +15,10 @@ from data.queries import (
     read_unit_history,
     read_unit_snapshots,
 )
+from metrics.bands import DISPLAY_ORDER
 from metrics.catalog import Catalog, default_catalog
 from metrics.explain import Drag, NextBand, Strength, drags, points_to_next_band, strengths
-from metrics.scoring import GREY, PeriodScores, days_since_update
+from metrics.scoring import PeriodScores, days_since_update
 from metrics.stability import (
     Scenario,
     StabilitySummary,
@@ -59,7 +60,8 @@ def scorecard(engine: Engine, period: date | None = None) -> pd.DataFrame:
 
     Columns: unit_code, name, full_name, unit_type, peer_group, population, period, composite
     (0–100), composite_01 (0–1), band, coverage, reported, expected, last_update, rank_level,
-    rank_peer, delta, rank_delta, catalog_version, and per pillar ``pillar.<key>`` (score %)
+    rank_peer, rank_level_of and rank_peer_of (how many units each rank is out of), delta,
+    rank_delta, catalog_version, and per pillar ``pillar.<key>`` (score %)
     and ``pillar_band.<key>``.
     """
     period = resolve_period(engine, period)
@@ -70,7 +72,17 @@ def scorecard(engine: Engine, period: date | None = None) -> pd.DataFrame:
     bands = pillars.pivot(index="unit_code", columns="pillar", values="band")
     scores.columns = [PILLAR_COLUMN.format(c) for c in scores.columns]
     bands.columns = [PILLAR_BAND_COLUMN.format(c) for c in bands.columns]
-    return units.join(scores, on="unit_code").join(bands, on="unit_code")
+    return rank_denominators(units).join(scores, on="unit_code").join(bands, on="unit_code")
+
+
+def rank_denominators(card: pd.DataFrame) -> pd.DataFrame:
+    """How many units each stored rank is out of: ``rank_level_of`` (every coloured unit) and
+    ``rank_peer_of`` (the coloured units of the unit's peer group). Grey units are not ranked."""
+    ranked = card["rank_level"].notna()
+    return card.assign(
+        rank_level_of=int(ranked.sum()),
+        rank_peer_of=ranked.groupby(card["peer_group"]).transform("sum").astype(int),
+    )
 
 
 def period_scores(engine: Engine, period: date, catalog: Catalog | None = None) -> PeriodScores:
@@ -113,9 +125,12 @@ def unit_score(
     scores = period_scores(engine, period, catalog)
     pillars = scores.pillars[scores.pillars["unit_code"] == unit_code]
     indicators = scores.indicators[scores.indicators["unit_code"] == unit_code]
+    summary = card.loc[unit_code]
+    if not isinstance(summary, pd.Series):  # the scorecard holds one row per unit
+        raise ValueError(f"unit {unit_code!r} appears more than once in the scorecard")
     return UnitScore(
         period=period,
-        summary=card.loc[unit_code],
+        summary=summary,
         pillars=pillars.reset_index(drop=True),
         indicators=indicators.reset_index(drop=True),
         history=read_unit_history(engine, unit_code),
@@ -125,7 +140,7 @@ def unit_score(
 def band_counts(card: pd.DataFrame) -> dict[str, int]:
     """Units per band, every band present (0 where none)."""
     counts = card["band"].value_counts()
-    return {band: int(counts.get(band, 0)) for band in ("green", "yellow", "red", GREY)}
+    return {band: int(counts.get(band, 0)) for band in DISPLAY_ORDER}
 
 
 @dataclass(frozen=True)

@@ -239,9 +239,9 @@ def _indicator(raw: dict[str, Any], pillar_keys: set[str], problems: _Problems) 
     if rule.type is RuleType.RATIO and target is not None:
         if direction is Direction.HIGHER:
             problems.need(target > 0, f"{where}: a ratio rule needs a target above 0")
-        elif problems.need(
-            worst_value is not None, f"{where}: a lower-is-better ratio needs 'worst'"
-        ):
+        elif worst_value is None:
+            problems.append(f"{where}: a lower-is-better ratio needs 'worst'")
+        else:
             problems.need(worst_value > target, f"{where}: 'worst' must be above the target")
     return Indicator(
         key=key,

@@ -33,12 +33,9 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from metrics.bands import BAND_ORDER, Band
 from metrics.catalog import Basis, Catalog, Direction, Indicator, RuleType
 from metrics.scoring import (
-    GREEN,
-    GREY,
-    RED,
-    YELLOW,
     PeriodScores,
     composite_from_pillars,
     indicator_points,
@@ -54,7 +51,7 @@ _MARGIN = 1e-9
 # Plans tried in turn until the re-score confirms the band (see points_to_next_band):
 # (strict, share of max points by which a partial ratio change is raised).
 _ATTEMPTS = ((False, 0.0), (False, 1e-9), (True, 0.0))
-_NEXT_BAND = {RED: YELLOW, YELLOW: GREEN}
+_NEXT_BAND: dict[str, Band] = {Band.RED: Band.YELLOW, Band.YELLOW: Band.GREEN}
 
 
 # --- results ------------------------------------------------------------------------------
@@ -232,8 +229,8 @@ def _unit(scores: PeriodScores, catalog: Catalog, unit_code: str) -> _Unit:
     order = {ind.key: n for n, ind in enumerate(catalog.indicators)}
     reported = rows[rows["scored"] & rows["applicable"] & rows["reported"]]
     reported = reported.sort_values("indicator_key", key=lambda keys: keys.map(order))
-    earned = reported.groupby("pillar")["points"].sum().to_dict()
-    available = reported.groupby("pillar")["max_points"].sum().to_dict()
+    earned = _per_pillar(reported.groupby("pillar")["points"].sum())
+    available = _per_pillar(reported.groupby("pillar")["max_points"].sum())
     weights = {p.key: p.weight for p in catalog.pillars}
     with_data = [  # in catalog order
         p.key for p in catalog.pillars if available.get(p.key, 0) > 0 and p.weight > 0
@@ -243,11 +240,37 @@ def _unit(scores: PeriodScores, catalog: Catalog, unit_code: str) -> _Unit:
     return _Unit(rows, reported, earned, available, factor)
 
 
+def _per_pillar(totals: pd.Series) -> dict[str, float]:
+    return {str(pillar): float(total) for pillar, total in totals.items()}
+
+
+@dataclass(frozen=True)
+class _Reported:
+    """One reported indicator's row, typed (pandas rows are not)."""
+
+    key: str
+    pillar: str
+    value: float
+    points: float
+    max_points: float
+
+
+def _reported_rows(frame: pd.DataFrame) -> list[_Reported]:
+    columns = ("indicator_key", "pillar", "value", "points", "max_points")
+    return [
+        _Reported(str(key), str(pillar), float(value), float(points), float(max_points))
+        for key, pillar, value, points, max_points in zip(*(frame[c] for c in columns), strict=True)
+    ]
+
+
 def _unit_row(scores: PeriodScores, unit_code: str) -> pd.Series:
     units = scores.units.set_index("unit_code")
     if unit_code not in units.index:
         raise KeyError(f"unit {unit_code!r} is not in these scores")
-    return units.loc[unit_code]
+    row = units.loc[unit_code]
+    if not isinstance(row, pd.Series):  # a unit scored twice: the scores are broken
+        raise ValueError(f"unit {unit_code!r} appears more than once in these scores")
+    return row
 
 
 def drags(scores: PeriodScores, catalog: Catalog, unit_code: str, n: int = 5) -> list[Drag]:
@@ -260,19 +283,19 @@ def drags(scores: PeriodScores, catalog: Catalog, unit_code: str, n: int = 5) ->
     """
     unit = _unit(scores, catalog, unit_code)
     found = []
-    for row in unit.reported.itertuples():
+    for row in _reported_rows(unit.reported):
         if row.pillar not in unit.factor:
             continue
         lost = (row.max_points - row.points) * unit.factor[row.pillar]
         if lost > _EPS:
             found.append(
                 Drag(
-                    key=row.indicator_key,
+                    key=row.key,
                     pillar=row.pillar,
-                    value=float(row.value),
-                    points=float(row.points),
-                    max_points=float(row.max_points),
-                    composite_points_lost=float(lost),
+                    value=row.value,
+                    points=row.points,
+                    max_points=row.max_points,
+                    composite_points_lost=lost,
                 )
             )
     # sort is stable: ties (to float noise) stay in catalog order
@@ -288,18 +311,18 @@ def strengths(scores: PeriodScores, catalog: Catalog, unit_code: str, n: int = 3
     """
     unit = _unit(scores, catalog, unit_code)
     found = []
-    for row in unit.reported.itertuples():
+    for row in _reported_rows(unit.reported):
         if row.points <= _EPS or row.pillar not in unit.factor:
             continue
         found.append(
             Strength(
-                key=row.indicator_key,
+                key=row.key,
                 pillar=row.pillar,
-                value=float(row.value),
-                points=float(row.points),
-                max_points=float(row.max_points),
-                share=float(row.points / row.max_points),
-                composite_points=float(row.points * unit.factor[row.pillar]),
+                value=row.value,
+                points=row.points,
+                max_points=row.max_points,
+                share=row.points / row.max_points,
+                composite_points=row.points * unit.factor[row.pillar],
             )
         )
     found.sort(key=lambda s: (-round(s.share, 9), -s.max_points))
@@ -394,12 +417,14 @@ def _plan_improvements(unit: _Unit, catalog: Catalog, target: str, strict: bool)
     bands = catalog.bands
     plan = _Plan(unit, catalog, tol=0.0 if strict else _EPS)
     margin = _MARGIN if strict else 0.0
-    needed_composite = margin + (bands.green_at_least if target == GREEN else bands.yellow_at_least)
+    needed_composite = margin + (
+        bands.green_at_least if target == Band.GREEN else bands.yellow_at_least
+    )
     needed_share = margin + bands.yellow_at_least
     for _ in range(4 * len(plan.indicators) + 1):
         gap = needed_composite - plan.composite()
         reds = []
-        if target == GREEN:
+        if target == Band.GREEN:
             reds = [p for p in unit.factor if plan.share(p) < needed_share - plan.tol]
         if gap <= plan.tol and not reds:
             return plan
@@ -563,5 +588,4 @@ def _improvement(plan: _Plan, key: str, bump: float, period: date) -> Improvemen
 
 
 def _reaches(band: str, target: str) -> bool:
-    order = (RED, YELLOW, GREEN)
-    return band != GREY and order.index(band) >= order.index(target)
+    return band != Band.GREY and BAND_ORDER.index(Band(band)) >= BAND_ORDER.index(Band(target))

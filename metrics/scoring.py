@@ -21,13 +21,13 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from common.periods import months_before, period_end
+from metrics.bands import Band
 from metrics.catalog import Bands, Basis, Catalog, Direction, Indicator, RuleType
 
-GREEN, YELLOW, RED, GREY = "green", "yellow", "red", "grey"
 # Scores are rounded before they meet a threshold, so float noise (49.99999999999999 for an
 # exact 50) never drops a unit a band.
 SCORE_DECIMALS = 9
-BAND_ORDER = (RED, YELLOW, GREEN)  # worst to best; grey is outside the order
 
 
 # --- one indicator ------------------------------------------------------------------------
@@ -73,15 +73,15 @@ def indicator_points(indicator: Indicator, value: float, period: date) -> float:
 # --- bands --------------------------------------------------------------------------------
 
 
-def band_for(score: float, bands: Bands) -> str:
+def band_for(score: float, bands: Bands) -> Band:
     """Green / yellow / red for a 0–100 score (a composite, or a pillar's share)."""
     if score is None or math.isnan(score):
-        return GREY
+        return Band.GREY
     if score >= bands.green_at_least:
-        return GREEN
+        return Band.GREEN
     if score >= bands.yellow_at_least:
-        return YELLOW
-    return RED
+        return Band.YELLOW
+    return Band.RED
 
 
 def unit_band(
@@ -90,13 +90,13 @@ def unit_band(
     coverage: float,
     days_since_update: float,
     bands: Bands,
-) -> str:
+) -> Band:
     """The unit's band, with the grey and non-compensatory rules applied."""
     if coverage < bands.min_coverage or not days_since_update <= bands.max_days_since_update:
-        return GREY
+        return Band.GREY
     band = band_for(composite, bands)
-    if band == GREEN and RED in pillar_bands:
-        return YELLOW  # a strong pillar must not hide a failing one
+    if band == Band.GREEN and Band.RED in pillar_bands:
+        return Band.YELLOW  # a strong pillar must not hide a failing one
     return band
 
 
@@ -110,16 +110,6 @@ class PeriodScores:
     indicators: pd.DataFrame  # unit_code, indicator_key, pillar, value, value_period, …, points
     pillars: pd.DataFrame  # unit_code, pillar, earned, available, score_pct, band
     units: pd.DataFrame  # unit_code, composite, composite_01, coverage, last_update, band, …
-
-
-def months_before(period: date, months: int) -> date:
-    index = period.year * 12 + period.month - 1 - months
-    return date(index // 12, index % 12 + 1, 1)
-
-
-def period_end(period: date) -> date:
-    """The last day of the month ``period`` (a first-of-month date) describes."""
-    return months_before(period, -1) - pd.Timedelta(days=1).to_pytimedelta()
 
 
 def latest_values(measures: pd.DataFrame, catalog: Catalog, period: date) -> pd.DataFrame:
@@ -211,7 +201,7 @@ def composite_from_pillars(pillars: pd.DataFrame, weights: dict[str, float]) -> 
 
 def days_since_update(last_update: pd.Series, period: date) -> pd.Series:
     """Whole days from each last report to the end of ``period`` (NaN where never reported)."""
-    end = pd.Timestamp(period_end(period)) + pd.Timedelta(days=1)
+    end = pd.Timestamp(period_end(period))
     return (end - pd.to_datetime(last_update)).dt.days
 
 

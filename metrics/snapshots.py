@@ -3,11 +3,15 @@
 Scores are computed for every month from July 2025 to the newest month with data and stored
 (``score_*`` tables) with the catalog version and the data version they came from. Pages read
 the stored rows, so a page view never recomputes history; the snapshots are rebuilt whenever
-data is loaded or the catalog changes (``refresh_snapshots``).
+data is loaded or the catalog changes (``refresh_snapshots``, run by the app's background
+worker): one process at a time, each write one transaction, the newest months first when
+nothing is stored yet.
 """
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -15,19 +19,19 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine
 
-from data.measures import load_operational_inputs
+from common.periods import FIRST_PERIOD, month_range
+from data.db import score_lock
 from data.queries import (
-    data_version,
+    SnapshotState,
     read_indicator_measures,
     read_units,
-    snapshot_versions,
+    store_versions,
     write_snapshots,
 )
+from metrics.bands import Band
 from metrics.catalog import Catalog, default_catalog
-from metrics.operational import operational_measures
-from metrics.scoring import GREY, PeriodScores, months_before, score_period
-
-FIRST_PERIOD = date(2025, 7, 1)  # the new province (and its 102 units) began on 1 July 2025
+from metrics.operational import operational_inputs, operational_measures
+from metrics.scoring import PeriodScores, score_period
 
 
 @dataclass(frozen=True)
@@ -35,14 +39,18 @@ class RefreshResult:
     rebuilt: bool
     periods: int
     seconds: float
+    busy: bool = False  # another process was computing: nothing done here
 
 
-def month_range(first: date, last: date) -> list[date]:
-    periods, current = [], first
-    while current <= last:
-        periods.append(current)
-        current = months_before(current, -1)
-    return periods
+# The home page shows the newest month beside the one before it: on a first start these two
+# are computed and stored first, so the page can open while the rest of history is computed.
+FIRST_PAGE_MONTHS = 2
+StepProgress = Callable[[int, int], None]  # (done, total)
+ScoreProgress = Callable[[str, int, int], None]  # (stage, done, total): "scores" / "history"
+
+
+def _no_progress(stage: str, done: int, total: int) -> None:
+    del stage, done, total
 
 
 def scoring_periods(measures: pd.DataFrame) -> list[date]:
@@ -66,7 +74,7 @@ def add_ranks(
     to be compared. The change is only computed where both months are not grey.
     """
     frame = current.copy()
-    rated = frame["band"] != GREY
+    rated = frame["band"] != Band.GREY
     frame["peer_group"] = frame["unit_code"].map(peer_groups)
     frame["rank_level"] = rank_desc(frame["composite"].where(rated))
     frame["rank_peer"] = (
@@ -79,7 +87,7 @@ def add_ranks(
         frame["delta"] = np.nan
     else:
         before = previous.set_index("unit_code")
-        was_rated = before["band"] != GREY
+        was_rated = before["band"] != Band.GREY
         frame["delta"] = frame["composite"].where(rated) - frame["unit_code"].map(
             before["composite"].where(was_rated)
         )
@@ -88,18 +96,33 @@ def add_ranks(
 
 
 def score_history(
-    measures: pd.DataFrame, catalog: Catalog, units: pd.DataFrame, periods: list[date]
+    measures: pd.DataFrame,
+    catalog: Catalog,
+    units: pd.DataFrame,
+    periods: list[date],
+    *,
+    known: dict[date, PeriodScores] | None = None,
+    progress: StepProgress | None = None,
 ) -> dict[date, PeriodScores]:
-    """Score every period, with ranks and changes on the previous period."""
+    """Score every period, with ranks and changes on the previous period.
+
+    ``known`` holds periods already scored with their previous period before them (reused: a
+    month's score depends on its measures and the month before only).
+    """
     codes = units["code"].tolist()
     peer_groups = units.set_index("code")["peer_group"]
     history: dict[date, PeriodScores] = {}
     previous: pd.DataFrame | None = None
-    for period in periods:
-        scores = score_period(measures, catalog, codes, period)
-        ranked = add_ranks(scores.units, previous, peer_groups)
-        history[period] = PeriodScores(scores.indicators, scores.pillars, ranked)
-        previous = ranked
+    for done, period in enumerate(periods, start=1):
+        if known and period in known:
+            history[period] = known[period]
+        else:
+            scores = score_period(measures, catalog, codes, period)
+            ranked = add_ranks(scores.units, previous, peer_groups)
+            history[period] = PeriodScores(scores.indicators, scores.pillars, ranked)
+        previous = history[period].units
+        if progress is not None:
+            progress(done, len(periods))
     return history
 
 
@@ -115,32 +138,102 @@ def all_measures(engine: Engine) -> pd.DataFrame:
     """Stored indicator values and the operational measures, in one measures frame."""
     stored = read_indicator_measures(engine).assign(applicable=True)
     operational = operational_measures(
-        load_operational_inputs(engine), scoring_periods(stored) or [FIRST_PERIOD]
+        operational_inputs(engine), scoring_periods(stored) or [FIRST_PERIOD]
     )
     return pd.concat([stored, operational], ignore_index=True)
 
 
+def stored_history_complete(state: SnapshotState) -> bool:
+    """Whether the stored scores cover every month from July 2025 to their newest month (not
+    only the newest months a first start stores first)."""
+    expected = month_range(FIRST_PERIOD, state.last_period)
+    return state.first_period == FIRST_PERIOD and state.months == len(expected)
+
+
+def scores_current(state: SnapshotState | None, version: int, catalog: Catalog) -> bool:
+    """Whether stored scores in ``state`` are complete and come from this data and catalog."""
+    return (
+        state is not None
+        and (state.catalog_version, state.data_version) == (catalog.version, version)
+        and stored_history_complete(state)
+    )
+
+
 def snapshots_current(engine: Engine, catalog: Catalog) -> bool:
-    versions = snapshot_versions(engine)
-    return versions == (catalog.version, data_version(engine))
+    version, state = store_versions(engine)
+    return scores_current(state, version, catalog)
 
 
 def refresh_snapshots(
-    engine: Engine, catalog: Catalog | None = None, *, force: bool = False
+    engine: Engine,
+    catalog: Catalog | None = None,
+    *,
+    force: bool = False,
+    progress: ScoreProgress | None = None,
 ) -> RefreshResult:
-    """Recompute and store every period's scores when data or catalog changed since last time."""
+    """Recompute and store every period's scores when data or catalog changed since last time.
+
+    One process at a time (``score_lock``): another process already computing gives
+    ``busy=True`` and changes nothing. Each write replaces every stored score in one
+    transaction, so readers see the previous complete set until the new one is committed.
+    With no score stored at all, the newest months are written first (``"scores"`` stage), so a
+    first page can open while the rest of history is computed (``"history"`` stage).
+    """
     catalog = catalog or default_catalog()
-    started = datetime.now()
+    report = progress or _no_progress
+    started = time.perf_counter()
     if not force and snapshots_current(engine, catalog):
         return RefreshResult(False, 0, 0.0)
-    version = data_version(engine)
+    with score_lock(engine) as held:
+        if not held:
+            return RefreshResult(False, 0, 0.0, busy=True)
+        version, state = store_versions(engine)  # another process may have just finished
+        if not force and scores_current(state, version, catalog):
+            return RefreshResult(False, 0, 0.0)
+        history = _compute_and_store(
+            engine, catalog, version, first_start=state is None, report=report
+        )
+    return RefreshResult(True, len(history), time.perf_counter() - started)
+
+
+def _compute_and_store(
+    engine: Engine, catalog: Catalog, version: int, *, first_start: bool, report: ScoreProgress
+) -> dict[date, PeriodScores]:
+    lead_months = FIRST_PAGE_MONTHS + 1  # the month before the first shown one, for its change
+    report("scores", 0, lead_months + 1)
     measures = all_measures(engine)
-    history = score_history(measures, catalog, read_units(engine), scoring_periods(measures))
+    units = read_units(engine)
+    periods = scoring_periods(measures)
+    known: dict[date, PeriodScores] = {}
+    if first_start and len(periods) > lead_months:
+        lead = score_history(
+            measures,
+            catalog,
+            units,
+            periods[-lead_months:],
+            progress=lambda done, total: report("scores", done + 1, total + 1),
+        )
+        known = {p: lead[p] for p in periods[-FIRST_PAGE_MONTHS:]}  # with correct changes
+        _store(engine, known, catalog, version)
+    history = score_history(
+        measures,
+        catalog,
+        units,
+        periods,
+        known=known,
+        progress=lambda done, total: report("history", done, total),
+    )
+    _store(engine, history, catalog, version)
+    return history
+
+
+def _store(
+    engine: Engine, history: dict[date, PeriodScores], catalog: Catalog, version: int
+) -> None:
     write_snapshots(
         engine,
         *(stack_history(history, part) for part in ("units", "pillars", "indicators")),
         catalog_version=catalog.version,
         data_version=version,
-        computed_at=started,
+        computed_at=datetime.now(),  # a new identity per write: score caches follow it
     )
-    return RefreshResult(True, len(history), (datetime.now() - started).total_seconds())

@@ -11,12 +11,14 @@ left out of the composite still blocks green when it is red.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pandas as pd
 
+from metrics.bands import Band
 from metrics.catalog import Catalog, Text
-from metrics.scoring import GREY, PeriodScores, composite_from_pillars, unit_band
+from metrics.scoring import PeriodScores, composite_from_pillars, unit_band
 
 BASELINE = "baseline"
 # Composites are rounded to this many decimals before they are ranked and banded, so that two
@@ -84,7 +86,7 @@ def scenario_ranks(
     composite (rounded to ``DECIMALS``), rank, band. Grey units are not ranked. The baseline
     band is the scored one; a scenario's band follows from its composite by ``unit_band``."""
     scenarios = alternative_weightings(catalog) if scenarios is None else scenarios
-    units = scores.units[scores.units["band"] != GREY].set_index("unit_code")
+    units = scores.units[scores.units["band"] != Band.GREY].set_index("unit_code")
     if units.empty:
         return pd.DataFrame(columns=["unit_code", "scenario", "composite", "rank", "band"])
     pillars = scores.pillars[scores.pillars["unit_code"].isin(units.index)]
@@ -94,20 +96,20 @@ def scenario_ranks(
         composite = composite_from_pillars(pillars, scenario.weights).reindex(units.index)
         composite = composite.round(DECIMALS)
         bands = [
-            unit_band(
-                value,
-                pillar_bands.get(code, []),
-                units.at[code, "coverage"],
-                units.at[code, "days_since_update"],
-                catalog.bands,
+            unit_band(value, pillar_bands.get(code, []), coverage, age, catalog.bands)
+            for code, value, coverage, age in zip(
+                composite.index,
+                composite.to_numpy(dtype=float),
+                units["coverage"].to_numpy(dtype=float),
+                units["days_since_update"].to_numpy(dtype=float),
+                strict=True,
             )
-            for code, value in composite.items()
         ]
         frames.append(_scenario_frame(scenario.key, composite, bands))
     return pd.concat(frames, ignore_index=True)
 
 
-def _scenario_frame(key: str, composite: pd.Series, bands: object) -> pd.DataFrame:
+def _scenario_frame(key: str, composite: pd.Series, bands: Iterable[str]) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "unit_code": composite.index.astype(str),

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from metrics.api import PILLAR_BAND_COLUMN, PILLAR_COLUMN, band_counts
-from metrics.scoring import GREY
+from metrics.bands import Band
 
 
 def map_view(
@@ -18,9 +18,11 @@ def map_view(
 ) -> pd.DataFrame:
     """One row per unit: the score and band the map shows (overall, or one pillar's).
 
-    Columns: unit_code, name, full_name, peer_group, score, band, rank, delta, rank_delta,
-    coverage, reported, expected, in_view (False for units outside the chosen peer group).
-    With a peer group chosen, ``rank`` is the rank within it.
+    Columns: unit_code, name, full_name, peer_group, score, band, rank, rank_of, delta,
+    rank_delta, coverage, reported, expected, in_view (False for units outside the chosen peer
+    group). ``rank`` ranks the shown score among the coloured units in view (within the peer
+    group when one is chosen, on the pillar's score when one is chosen); ``rank_of`` is how many
+    units that ranking holds, so a rank always reads "r of n" with the right n.
     """
     view = card[
         [
@@ -33,8 +35,6 @@ def map_view(
             "coverage",
             "delta",
             "rank_delta",
-            "rank_level",
-            "rank_peer",
             "band",
             "composite",
         ]
@@ -44,49 +44,67 @@ def map_view(
     else:
         view["score"] = card[PILLAR_COLUMN.format(pillar)]
         # A pillar's colour is its own band, but a grey unit stays grey whatever the pillar.
-        pillar_band = card[PILLAR_BAND_COLUMN.format(pillar)].fillna(GREY)
-        view["band"] = pillar_band.where(card["band"] != GREY, GREY)
-    view["rank"] = view["rank_peer"] if peer_group else view["rank_level"]
+        pillar_band = card[PILLAR_BAND_COLUMN.format(pillar)].fillna(Band.GREY)
+        view["band"] = pillar_band.where(card["band"] != Band.GREY, Band.GREY)
     view["in_view"] = True if peer_group is None else view["peer_group"] == peer_group
-    return view.drop(columns=["composite", "rank_level", "rank_peer"])
+    ranked = view["in_view"] & (card["band"] != Band.GREY) & view["score"].notna()
+    view["rank"] = view["score"].where(ranked).rank(ascending=False, method="min")
+    view["rank_of"] = int(ranked.sum())
+    return view.drop(columns=["composite"])
 
 
 @dataclass(frozen=True)
 class Kpis:
-    average: float | None  # mean composite of the coloured units
-    average_change: float | None  # on the previous month, same definition
-    bands: dict[str, int]
-    band_changes: dict[str, int]  # units per band now minus last month
-    units_rated: int
+    """The KPI cards of the heat map, over exactly the units and the score the map shows."""
+
+    average: float | None  # mean shown score of the coloured units in view (grey excluded)
+    average_change: float | None  # on the previous month, same units and definition
+    bands: dict[str, int]  # units in view per band (the pillar's band when a pillar is chosen)
+    band_changes: dict[str, int]  # units per band now minus last month, same filters
+    units_rated: int  # coloured units in view: the average's denominator
+    units_in_view: int
 
 
-def _average(card: pd.DataFrame) -> float | None:
-    rated = card.loc[card["band"] != GREY, "composite"]
+def _in_view(view: pd.DataFrame) -> pd.DataFrame:
+    return view[view["in_view"]]
+
+
+def _average(view: pd.DataFrame) -> float | None:
+    rated = view.loc[(view["band"] != Band.GREY) & view["score"].notna(), "score"]
     return float(rated.mean()) if len(rated) else None
 
 
-def kpis(card: pd.DataFrame, previous: pd.DataFrame | None) -> Kpis:
-    bands = band_counts(card)
-    before = band_counts(previous) if previous is not None else None
-    average, average_before = _average(card), _average(previous) if previous is not None else None
+def kpis(view: pd.DataFrame, previous: pd.DataFrame | None) -> Kpis:
+    """KPI cards over a :func:`map_view` (and the previous month's view with the same filters).
+
+    Every figure follows the filters the map shows: the peer group limits the units counted,
+    a pillar replaces the composite and its band.
+    """
+    shown = _in_view(view)
+    before = _in_view(previous) if previous is not None else None
+    bands = band_counts(shown)
+    bands_before = band_counts(before) if before is not None else None
+    average = _average(shown)
+    average_before = _average(before) if before is not None else None
     return Kpis(
         average=average,
         average_change=None
         if average is None or average_before is None
         else average - average_before,
         bands=bands,
-        band_changes={b: bands[b] - before[b] for b in bands} if before else {},
-        units_rated=sum(v for b, v in bands.items() if b != GREY),
+        band_changes={b: bands[b] - bands_before[b] for b in bands} if bands_before else {},
+        units_rated=sum(v for b, v in bands.items() if b != Band.GREY),
+        units_in_view=len(shown),
     )
 
 
 def top_units(view: pd.DataFrame, n: int = 10) -> pd.DataFrame:
-    rated = view[view["in_view"] & (view["band"] != GREY) & view["score"].notna()]
+    rated = view[view["in_view"] & (view["band"] != Band.GREY) & view["score"].notna()]
     return rated.sort_values(["score", "unit_code"], ascending=[False, True]).head(n)
 
 
 def bottom_units(view: pd.DataFrame, n: int = 10) -> pd.DataFrame:
-    rated = view[view["in_view"] & (view["band"] != GREY) & view["score"].notna()]
+    rated = view[view["in_view"] & (view["band"] != Band.GREY) & view["score"].notna()]
     return rated.sort_values(["score", "unit_code"], ascending=[True, True]).head(n)
 
 
@@ -99,8 +117,8 @@ def most_improved(view: pd.DataFrame, n: int = 10) -> pd.DataFrame:
 def peer_comparison(card: pd.DataFrame, unit_code: str, pillar_keys: list[str]) -> pd.DataFrame:
     """Per pillar: the unit's score, its peer group's median and the province's median."""
     unit = card.set_index("unit_code").loc[unit_code]
-    peers = card[(card["peer_group"] == unit["peer_group"]) & (card["band"] != GREY)]
-    rated = card[card["band"] != GREY]
+    peers = card[(card["peer_group"] == unit["peer_group"]) & (card["band"] != Band.GREY)]
+    rated = card[card["band"] != Band.GREY]
     rows = []
     for key in ["composite", *pillar_keys]:
         column = key if key == "composite" else PILLAR_COLUMN.format(key)

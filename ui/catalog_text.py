@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 
+from data.registry import load_departments
 from metrics.api import Stability
 from metrics.catalog import Catalog, Direction, Indicator, RuleType
-from ui.text import current_language, num, t
+from ui.text import current_language, num, rank_text, t
 
 
 def describe_rule(indicator: Indicator) -> str:
@@ -33,13 +34,20 @@ def describe_rule(indicator: Indicator) -> str:
     )
 
 
+def department_names(language: str) -> dict[str, str]:
+    """Department code (as the catalog's verifier field holds it) → its short name."""
+    return {d.code: d.short_vi if language == "vi" else d.short_en for d in load_departments()}
+
+
 def catalog_table(catalog: Catalog, pillar: str | None = None) -> pd.DataFrame:
-    """The catalog as the rows of a DTI indicator sheet, in the reader's language."""
+    """The catalog as the rows of a DTI indicator sheet (STT = its number in the catalog), in
+    the reader's language: no internal keys or department codes."""
     lang = current_language()
     pillar_labels = {p.key: p.label.in_language(lang) for p in catalog.pillars}
+    verifiers = department_names(lang)
     rows = [
         {
-            t("catalog.col.key"): i.key,
+            t("catalog.col.number"): number,
             t("catalog.col.indicator"): i.label.in_language(lang),
             t("catalog.col.pillar"): pillar_labels[i.pillar],
             t("catalog.col.definition"): i.definition.in_language(lang),
@@ -50,11 +58,11 @@ def catalog_table(catalog: Catalog, pillar: str | None = None) -> pd.DataFrame:
             + (" " + t("rule.year_to_date") if i.basis.value == "year_to_date" else ""),
             t("catalog.col.source_type"): t(f"source_type.{i.source_type.value}"),
             t("catalog.col.evidence"): i.evidence.in_language(lang),
-            t("catalog.col.verifier"): i.verifier,
+            t("catalog.col.verifier"): verifiers.get(i.verifier, i.verifier),
             t("catalog.col.frequency"): t(f"frequency.{i.frequency.value}"),
             t("catalog.col.source"): i.source,
         }
-        for i in catalog.indicators
+        for number, i in enumerate(catalog.indicators, start=1)
         if pillar is None or i.pillar == pillar
     ]
     return pd.DataFrame(rows)
@@ -81,12 +89,13 @@ def stability_table(result: Stability, units: pd.DataFrame, rows: int = 15) -> p
     names = units.set_index("code")["full_name"]
     frame = result.units.sort_values(["rank_range", "baseline_rank"], ascending=[False, True])
     frame = frame.head(rows)
+    out_of = len(result.units)  # every coloured unit is ranked in each weighting
     return pd.DataFrame(
         {
             t("stability.col.unit"): frame["unit_code"].map(names),
-            t("stability.col.rank"): frame["baseline_rank"].map(lambda v: num(v)),
-            t("stability.col.best"): frame["best_rank"].map(lambda v: num(v)),
-            t("stability.col.worst"): frame["worst_rank"].map(lambda v: num(v)),
+            t("stability.col.rank"): frame["baseline_rank"].map(lambda v: rank_text(v, out_of)),
+            t("stability.col.best"): frame["best_rank"].map(lambda v: rank_text(v, out_of)),
+            t("stability.col.worst"): frame["worst_rank"].map(lambda v: rank_text(v, out_of)),
             t("stability.col.band"): frame["band"].map(lambda b: t(f"band.{b}")),
             t("stability.col.band_changes"): frame["scenarios_with_band_change"].map(
                 lambda v: num(v)

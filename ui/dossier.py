@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import altair as alt
 import pandas as pd
+import streamlit as st
 
 from geo.palette import BAND_STYLES
+from metrics.bands import Band
 from metrics.catalog import Catalog
 from ui.heatmap import signed
 from ui.text import current_language, day, month, num, t
@@ -24,6 +27,24 @@ def format_value(value: float | None, unit: str) -> str:
     return f"{text}%" if unit == "percent" else text
 
 
+def unit_facts(code: str, unit: pd.Series) -> str:
+    """The unit's registry facts on one line (as metrics, a long peer-group name was cut)."""
+    facts = (
+        (t("dossier.code"), code),
+        (t("dossier.peer_group"), t(f"peer_group.{unit['peer_group']}")),
+        (t("home.population"), num(unit["population"])),
+        (t("dossier.area"), t("unit.km2", value=num(unit["area_km2_official"], 2))),
+    )
+    return " &nbsp;·&nbsp; ".join(f"{label}: **{value}**" for label, value in facts)
+
+
+def pillar_column_widths() -> dict[str, Any]:
+    """The pillar table shares its row with the trend chart: at 1366 px its last column was
+    cut. The four short figures get narrow columns; the pillar's name takes the rest."""
+    short = ("dossier.col.score", "dossier.col.band", "dossier.col.points", "catalog.col.weight")
+    return {t(key): st.column_config.Column(width="small") for key in short}
+
+
 def pillar_table(pillars: pd.DataFrame, catalog: Catalog) -> pd.DataFrame:
     lang = current_language()
     order = [p.key for p in catalog.pillars]
@@ -32,7 +53,7 @@ def pillar_table(pillars: pd.DataFrame, catalog: Catalog) -> pd.DataFrame:
         {
             t("catalog.col.pillar"): [catalog.pillar(k).label.in_language(lang) for k in order],
             t("dossier.col.score"): [num(v, 1) for v in frame["score_pct"]],
-            t("dossier.col.band"): [t(f"band.{b}") for b in frame["band"].fillna("grey")],
+            t("dossier.col.band"): [t(f"band.{b}") for b in frame["band"].fillna(Band.GREY)],
             t("dossier.col.points"): [
                 f"{num(e, 2)} / {num(a, 2)}"
                 for e, a in zip(frame["earned"], frame["available"], strict=True)
@@ -120,7 +141,7 @@ def trend_chart(history: pd.DataFrame, green: float, yellow: float) -> alt.Layer
     thresholds = pd.DataFrame(
         {
             "level": [green, yellow],
-            "colour": [BAND_STYLES["green"].line, BAND_STYLES["yellow"].line],
+            "colour": [BAND_STYLES[Band.GREEN].line, BAND_STYLES[Band.YELLOW].line],
             "label": [t("band.green"), t("band.yellow")],
         }
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from metrics import UnitExplanation
+from metrics.bands import Band
 from metrics.catalog import Catalog
 from ui.dossier import format_value
 from ui.text import current_language, num, t
@@ -46,9 +47,9 @@ def explanation_blocks(explanation: UnitExplanation, catalog: Catalog) -> None:
 def _next_band(explanation: UnitExplanation, catalog: Catalog) -> None:
     plan = explanation.next_band
     st.markdown(f"**{t('explain.next_band')}**")
-    if plan.band == "green":
+    if plan.band == Band.GREEN:
         st.markdown(t("explain.already_green"))
-    elif plan.band == "grey":
+    elif plan.band == Band.GREY:
         st.markdown(t("explain.grey", needed=num(plan.reports_needed)))
         for key in plan.to_report:
             st.markdown(f"- {_label(catalog, key)}")

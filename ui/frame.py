@@ -3,24 +3,31 @@
 from __future__ import annotations
 
 import logging
-import math
-import threading
 import time
 from datetime import date
 
 import streamlit as st
-from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
-from data.bootstrap import ensure_ready, is_ready
-from data.db import DatabaseUnavailable
-from data.registry import RegistryError
-from data.settings import PROJECT_ROOT, SettingError
+from data.bootstrap import forget_readiness, is_ready
+from data.db import check_connection, get_engine
+from data.queries import SnapshotState
+from data.settings import PROJECT_ROOT, Settings, load_settings
 from geo.assets import install_leaflet_assets
 from i18n import DEFAULT_LANGUAGE, LANGUAGES
-from metrics import CatalogError, default_catalog, refresh_snapshots
-from metrics.snapshots import snapshots_current
-from ui.loaders import load_dataset_status, load_periods
-from ui.text import LANG_KEY, day, t
+from metrics import default_catalog
+from metrics.snapshots import scores_current, stored_history_complete
+from ui.components import literal
+from ui.loaders import (
+    STORE_RECHECK_S,
+    forget_store_state,
+    load_dataset_status,
+    load_periods,
+    store_state,
+)
+from ui.preparation import Status, Worker, worker_for
+from ui.problems import STOPPING, readable_database_error, stop_with
+from ui.text import LANG_KEY, day, num, t
 
 log = logging.getLogger("dashboard")
 
@@ -46,9 +53,7 @@ SECTIONS = (
     ("nav.system", ("page.methodology", "page.presentation", "page.admin")),
 )
 
-_last_logged_problem: str | None = None
-_refresh_lock = threading.Lock()
-_assets_ready = False  # one recomputation per process, however many sessions ask
+_assets_ready = False
 
 
 def language_switch() -> str:
@@ -69,14 +74,6 @@ def language_switch() -> str:
     return str(choice)
 
 
-def _log_once(message: str) -> None:
-    # The gate runs on every rerun; log a problem when it appears or changes, not each time.
-    global _last_logged_problem
-    if message != _last_logged_problem:
-        log.error(message)
-        _last_logged_problem = message
-
-
 def serve_map_assets() -> None:
     """Copy Leaflet into ./static once per process: the map loads it from this server only."""
     global _assets_ready
@@ -86,54 +83,114 @@ def serve_map_assets() -> None:
 
 
 def database_gate() -> None:
-    """Stop the run with one readable message when the database or a setting is unusable."""
-    try:
-        if is_ready():
-            engine = ensure_ready()
-        else:  # the first start may build the schema and generate the demo data (~30 s)
-            with st.spinner(t("frame.preparing_database")):
-                engine = ensure_ready()
-        _ensure_scores(engine)
-    except CatalogError as exc:
-        _log_once(str(exc))
-        st.error(t("catalog_error", source=exc.source, problems="; ".join(exc.problems[:8])))
-        st.stop()
-    except DatabaseUnavailable as exc:
-        _log_once(str(exc))
-        st.error(
-            t(f"db_error.{exc.reason}", setting=exc.setting, target=exc.target, detail=exc.detail),
-            icon=":material/database_off:",
-        )
-        st.info(t("db_error.how_to_fix", setting=exc.setting))
-        st.stop()
-    except SettingError as exc:
-        _log_once(str(exc))
-        st.error(t("setting_error", setting=exc.setting, value=exc.value, problem=exc.problem))
-        st.stop()
-    except RegistryError as exc:
-        _log_once(str(exc))
-        st.error(t("registry_error", problems="; ".join(exc.problems[:5])))
-        st.stop()
+    """Let the page run on the last complete scores, or stop it with one readable message, or
+    (nothing to show yet: a first start) show how far the preparation is until it can run.
 
-
-SCORES_RECHECK_S = 2.0  # stored scores are checked against the data at most this often
-_scores_checked: dict[str, float] = {}  # engine URL -> when the scores were last found current
-
-
-def _ensure_scores(engine: Engine) -> None:
-    """Recompute the stored monthly scores once after data or the catalog changed.
-
-    Checked at most every ``SCORES_RECHECK_S`` per process, outside the lock on the fast path:
-    with the check under the lock on every run, 102 viewers opening the map queued behind it.
+    The database work itself (schema, registry, demo data, scores) runs in the process's
+    background worker (``ui.preparation``): no viewer waits for a recomputation, and a new data
+    load is scored while the previous scores stay on screen with a note.
     """
-    url = str(engine.url)
-    if time.monotonic() - _scores_checked.get(url, -math.inf) < SCORES_RECHECK_S:
+    try:
+        settings = load_settings()
+        catalog = default_catalog()
+        worker = worker_for(settings)
+        version, state = _stored_state(settings, worker)
+        if state is None and worker.status().running:
+            version, state = _wait_with_progress(worker, settings)
+        if not scores_current(state, version, catalog):
+            if worker.refreshed_for != (catalog.version, version):
+                worker.start()  # no-op while a run is going
+            _scores_note(state)
+    except STOPPING as exc:
+        stop_with(exc)
+
+
+def _stored_state(settings: Settings, worker: Worker) -> tuple[int, SnapshotState | None]:
+    """(data version, stored scores' state); starts the worker when this process has not
+    prepared the database yet. Raises what stops the page (an unreachable database, a failed
+    preparation)."""
+    engine = get_engine(settings)  # a bad URL or an uncreatable folder: DatabaseUnavailable
+    error = worker.take_error()
+    if error is not None:
+        raise error
+    if not is_ready(settings):
+        check_connection(engine, settings.url_setting)  # unreachable: say so now, not later
+        worker.start()
+    try:
+        return store_state()
+    except SQLAlchemyError as exc:
+        if is_ready(settings):  # it worked before: the database was lost or recreated
+            forget_readiness()
+            forget_store_state()
+            problem = readable_database_error(exc)
+            if problem.reason == "unreachable":
+                raise problem from None
+            worker.start()  # reachable again (maybe empty): prepare it again
+        return 0, None  # no tables yet: the worker is building them
+
+
+PROGRESS_POLL_S = 0.5
+# Where each stage starts on the progress bar and how much of it it takes.
+STAGE_SPAN = {
+    "connect": (0.0, 0.02),
+    "schema": (0.02, 0.03),
+    "registry": (0.05, 0.02),
+    "demo": (0.07, 0.73),
+    "scores": (0.80, 0.20),
+}
+
+
+def _fraction(status: Status, previous: float) -> float:
+    if status.stage not in STAGE_SPAN:  # waiting for another process: stay where it was
+        return previous
+    start, span = STAGE_SPAN[status.stage]
+    share = status.done / status.total if status.total else 0.0
+    return max(previous, min(1.0, start + span * share))
+
+
+def _wait_with_progress(worker: Worker, settings: Settings) -> tuple[int, SnapshotState | None]:
+    """Show the first start's progress until there are scores to show or the worker stops.
+
+    Polled in this run (no reload, no rerun): the page turns into the dashboard by itself.
+    """
+    box = st.empty()
+    fraction, checked = 0.0, time.monotonic()
+    while (status := worker.status()).running:
+        fraction = _fraction(status, fraction)
+        with box.container():
+            st.subheader(t("frame.preparing_title"))
+            st.progress(fraction, text=t(f"frame.stage.{status.stage}", **_counts(status)))
+            st.caption(t("frame.preparing_note"))
+        # Scores may appear from this worker ("history": the newest months are stored) or from
+        # another process doing the same work.
+        if status.stage == "history" or time.monotonic() - checked >= STORE_RECHECK_S:
+            checked = time.monotonic()
+            try:
+                if store_state(fresh=True)[1] is not None:
+                    break
+            except SQLAlchemyError:
+                pass  # the schema is still being built
+        time.sleep(PROGRESS_POLL_S)
+    box.empty()
+    error = worker.take_error()
+    if error is not None:
+        raise error
+    forget_store_state()
+    return _stored_state(settings, worker)
+
+
+def _counts(status: Status) -> dict[str, str]:
+    return {"done": num(status.done), "total": num(status.total)}
+
+
+def _scores_note(state: SnapshotState | None) -> None:
+    """A small note while the page shows scores that a running computation will replace."""
+    if state is None:
         return
-    with _refresh_lock:
-        if not snapshots_current(engine, default_catalog()):
-            with st.spinner(t("frame.computing_scores")):
-                refresh_snapshots(engine)
-        _scores_checked[url] = time.monotonic()
+    if not stored_history_complete(state):
+        st.caption(t("frame.history_updating", months=num(state.months)))
+    else:
+        st.caption(t("frame.scores_updating"))
 
 
 PERIOD_KEY = "period"  # sidebar widget, session key and URL parameter (?period=10/2026)
@@ -147,7 +204,7 @@ def period_filter() -> date | None:
     from_url = st.query_params.get(PERIOD_KEY)
     if from_url and from_url not in {p.strftime("%m/%Y") for p in periods}:
         # The widget drops an unknown value silently; say so, then show the newest month.
-        st.warning(t("frame.unknown_period", value=from_url), icon=":material/event_busy:")
+        st.warning(t("frame.unknown_period", value=literal(from_url)), icon=":material/event_busy:")
     chosen = st.sidebar.selectbox(
         t("frame.period"),
         list(reversed(periods)),

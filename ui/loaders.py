@@ -1,20 +1,43 @@
-"""Cached loaders for the pages. Keys are small (database URL, data version), never frames.
+"""Cached loaders for the pages. Keys are small (database URL, a version), never frames.
 
-The engine itself is not cached here (see ``data.db``); every cache is cheap to rebuild.
+Two kinds of key: what is read from the data (units, row counts) is keyed on the data version;
+what is read from the stored scores (periods, scorecards, the home view, a unit's score) on the
+identity of the stored scores themselves (``SnapshotState.identity``: catalog and data version
+they were computed from, and when they were written). Right after a data load the data version
+is already new while the stored scores are still the previous ones: keyed on the data version,
+an entry would pair the new version with the old scores and keep them for the whole TTL.
+
+The engine itself is not cached here (see ``data.db``); every cache is cheap to rebuild. A
+database error in a loader stops the page with the one readable message (``ui.problems``).
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
+from typing import ParamSpec, TypeVar
 
 import pandas as pd
 import streamlit as st
+from sqlalchemy.exc import SQLAlchemyError
 
+from data.bootstrap import forget_readiness
 from data.db import get_engine
-from data.queries import DatasetStatus, data_version, dataset_status, import_batches, read_units
+from data.migrate import current_revision
+from data.queries import (
+    DatasetStatus,
+    SnapshotState,
+    dataset_status,
+    import_batches,
+    read_units,
+    snapshot_state,
+    store_versions,
+)
 from data.registry import load_units as load_registry_units
 from data.settings import PROJECT_ROOT, load_settings
 from geo.assets import publish_geometry
@@ -33,6 +56,7 @@ from metrics import (
     unit_score,
 )
 from ui.heatmap import HomeView, home_view
+from ui.problems import stop_on_database_error
 from ui.text import current_language
 
 log = logging.getLogger("dashboard")
@@ -43,19 +67,87 @@ CACHE_TTL_S = 300
 # A data load shows on the pages within this many seconds. Asking the database for its version
 # on every loader call cost 3 round trips each (pool ping, query, rollback), ~8 times per run:
 # the largest cost of a page run when 102 viewers open the map at once.
-DATA_VERSION_RECHECK_S = 2.0
-_VERSION_MEMO: dict[str, tuple[float, int]] = {}  # engine URL -> (checked at, data version)
+STORE_RECHECK_S = 2.0
+# engine URL -> (checked at, data version, stored scores' state)
+_STORE_MEMO: dict[str, tuple[float, int, SnapshotState | None]] = {}
+NO_SCORES: tuple[str, int, str] = ("", 0, "")  # the score key while none is stored
+P = ParamSpec("P")
+T = TypeVar("T")
 
 
-def _cache_key() -> tuple[str, int]:
+def store_state(*, fresh: bool = False) -> tuple[int, SnapshotState | None]:
+    """(data version, stored scores' state), asked of the database at most every
+    ``STORE_RECHECK_S`` per process (one query for both). Database errors propagate."""
     engine = get_engine()
     url = str(engine.url)
     now = time.monotonic()
-    memo = _VERSION_MEMO.get(url)
-    if memo is None or now - memo[0] >= DATA_VERSION_RECHECK_S:
-        memo = (now, data_version(engine))
-        _VERSION_MEMO[url] = memo  # a race only costs one more query
-    return url, memo[1]
+    memo = _STORE_MEMO.get(url)
+    if fresh or memo is None or now - memo[0] >= STORE_RECHECK_S:
+        memo = (now, *store_versions(engine))
+        _STORE_MEMO[url] = memo  # a race only costs one more query
+    return memo[1], memo[2]
+
+
+def forget_store_state() -> None:
+    """Ask the database again on the next call (after an error, or when scores were written)."""
+    _STORE_MEMO.clear()
+
+
+def _identity(state: SnapshotState | None) -> tuple[str, int, str]:
+    return NO_SCORES if state is None else state.identity
+
+
+def _data_key() -> tuple[str, int]:
+    """Key of what is read from the data: (database URL, data version)."""
+    return str(get_engine().url), store_state()[0]
+
+
+def _score_key() -> tuple[str, tuple[str, int, str]]:
+    """Key of what is read from the stored scores: (database URL, their identity)."""
+    return str(get_engine().url), _identity(store_state()[1])
+
+
+class ScoresMoved(Exception):
+    """The stored scores were replaced while a loader read them: nothing is cached."""
+
+
+def _verified(identity: tuple[str, int, str], value: T) -> T:
+    """``value``, read under the score key ``identity``, if those scores are still the stored
+    ones. Checked after reading: the key may be up to ``STORE_RECHECK_S`` old, and a loader's
+    queries may straddle a swap; an exception keeps the entry out of the cache."""
+    if _identity(snapshot_state(get_engine())) != identity:
+        raise ScoresMoved
+    return value
+
+
+SCORE_READ_ATTEMPTS = 3
+
+
+def _from_scores(cached: Callable[..., T], *args: object) -> T:
+    """``cached(url, identity, *args)`` under the current score key, tried again with a fresh
+    key when the scores moved underneath (a new set committed meanwhile)."""
+    for _ in range(SCORE_READ_ATTEMPTS - 1):
+        try:
+            return cached(*_score_key(), *args)
+        except ScoresMoved:
+            forget_store_state()
+    return cached(*_score_key(), *args)
+
+
+def page_loader(load: Callable[P, T]) -> Callable[P, T]:
+    """A loader a page calls: a database error stops the page with the readable message (and
+    makes the frame prepare the database again) instead of Streamlit's traceback."""
+
+    @functools.wraps(load)
+    def guarded(*args: P.args, **kwargs: P.kwargs) -> T:
+        try:
+            return load(*args, **kwargs)
+        except SQLAlchemyError as exc:
+            forget_readiness()
+            forget_store_state()
+            stop_on_database_error(exc)
+
+    return guarded
 
 
 @st.cache_data(ttl=CACHE_TTL_S, max_entries=4, show_spinner=False)
@@ -70,54 +162,61 @@ def _status(url: str, version: int) -> DatasetStatus:
     return dataset_status(get_engine())
 
 
+@page_loader
 def load_units() -> pd.DataFrame:
-    return _units(*_cache_key())
+    return _units(*_data_key())
 
 
+@page_loader
 def load_dataset_status() -> DatasetStatus:
-    return _status(*_cache_key())
+    return _status(*_data_key())
 
 
+@page_loader
 def load_import_batches() -> pd.DataFrame:
     return import_batches(get_engine())  # admin only, always fresh
 
 
 @st.cache_data(ttl=CACHE_TTL_S, max_entries=4, show_spinner=False)
-def _stability(url: str, version: int) -> Stability | None:
-    del url, version
+def _stability(url: str, identity: tuple[str, int, str]) -> Stability | None:
+    del url
     try:
-        return stability(get_engine())
+        return _verified(identity, stability(get_engine()))
     except UnknownPeriod:
         return None  # no scores stored yet
 
 
+@page_loader
 def load_stability() -> Stability | None:
     """Rank stability of the newest month, or None before any score is stored."""
-    return _stability(*_cache_key())
+    return _from_scores(_stability)
 
 
 @st.cache_data(ttl=CACHE_TTL_S, max_entries=4, show_spinner=False)
-def _periods(url: str, version: int) -> list[date]:
-    del url, version
-    return available_periods(get_engine())
+def _periods(url: str, identity: tuple[str, int, str]) -> list[date]:
+    del url
+    return _verified(identity, available_periods(get_engine()))
 
 
+@page_loader
 def load_periods() -> list[date]:
     """Months with stored scores, oldest first (empty before any score is computed)."""
-    return _periods(*_cache_key())
+    return _from_scores(_periods)
 
 
 @st.cache_data(ttl=CACHE_TTL_S, max_entries=32, show_spinner=False)
-def _scorecard(url: str, version: int, period: date) -> pd.DataFrame:
-    del url, version
-    return scorecard(get_engine(), period)
+def _scorecard(url: str, identity: tuple[str, int, str], period: date) -> pd.DataFrame:
+    del url
+    return _verified(identity, scorecard(get_engine(), period))
 
 
+@page_loader
 def load_scorecard(period: date) -> pd.DataFrame:
     """One row per unit for ``period`` (a copy: callers may add columns)."""
-    return _scorecard(*_cache_key(), period).copy()
+    return _from_scores(_scorecard, period).copy()
 
 
+@page_loader
 def load_previous_scorecard(period: date) -> pd.DataFrame | None:
     periods = load_periods()
     index = periods.index(period)
@@ -125,6 +224,9 @@ def load_previous_scorecard(period: date) -> pd.DataFrame | None:
 
 
 BOUNDARY_RECHECK_S = 10.0
+# A new or changed source is processed by a worker thread; the run that started it waits this
+# long (the reference file takes ~0.3 s, the detailed one ~3 s), then shows the tile map.
+BOUNDARY_WAIT_S = 5.0
 _BOUNDARY_MEMO: dict[tuple, tuple[float, BoundaryState]] = {}
 _BOUNDARY_LOCK = threading.Lock()
 
@@ -135,33 +237,42 @@ def load_boundaries() -> BoundaryState:
     The source is re-checked at most every ``BOUNDARY_RECHECK_S`` seconds per process: checking
     it (cache metadata, fingerprint, registry key) cost ≈ 10 ms of every heat-map run, and a new
     boundary file may well take ten seconds to show. A change of settings checks at once.
+    While the source is being prepared (``state.preparing``) nothing is remembered.
     """
     settings = load_settings()
-    key = (settings.boundaries, settings.boundaries_code_field, str(settings.cache_dir))
+    key = (
+        settings.boundaries,
+        settings.boundaries_code_field,
+        str(settings.cache_dir),
+        settings.boundaries_max_mb,
+    )
     now = time.monotonic()
     with _BOUNDARY_LOCK:
         memo = _BOUNDARY_MEMO.get(key)
         if memo is not None and now - memo[0] < BOUNDARY_RECHECK_S:
             return memo[1]
-    state = load_boundary_state(settings, cache_dir=settings.cache_dir)
+    state = load_boundary_state(
+        settings, cache_dir=settings.cache_dir, background=True, wait_s=BOUNDARY_WAIT_S
+    )
     with _BOUNDARY_LOCK:
         _BOUNDARY_MEMO.clear()  # only the settings in use are remembered
-        _BOUNDARY_MEMO[key] = (now, state)
+        if not state.preparing:
+            _BOUNDARY_MEMO[key] = (now, state)
     return state
 
 
 @st.cache_resource(ttl=CACHE_TTL_S, max_entries=64, show_spinner=False)
 def _home_view(
     url: str,
-    version: int,
+    identity: tuple[str, int, str],
     period: date,
     pillar: str | None,
     peer: str | None,
     with_map: bool,
     language: str,
 ) -> HomeView:
-    del url, version, language  # cache keys only
-    return home_view(
+    del url, language  # cache keys only
+    view = home_view(
         load_units(),
         load_scorecard(period),
         load_previous_scorecard(period),
@@ -169,15 +280,17 @@ def _home_view(
         peer,
         with_map,
     )
+    return _verified(identity, view)  # the scorecards above may come from a newer key
 
 
+@page_loader
 def load_home_view(period: date, pillar: str | None, peer: str | None, with_map: bool) -> HomeView:
     """The home page's figures and texts, computed once per process for everyone who asks.
 
     When the Committee meets, every leader opens the same month and filters: a shared resource
     (not a per-session copy) makes that one computation instead of 102. Read-only.
     """
-    return _home_view(*_cache_key(), period, pillar, peer, with_map, current_language())
+    return _from_scores(_home_view, period, pillar, peer, with_map, current_language())
 
 
 STATIC_DIR = PROJECT_ROOT / "static"  # served at /app/static (server.enableStaticServing)
@@ -200,20 +313,48 @@ def load_tile_layout() -> pd.DataFrame:
 
 
 @st.cache_data(ttl=CACHE_TTL_S, max_entries=64, show_spinner=False)
-def _unit_score(url: str, version: int, code: str, period: date) -> UnitScore:
-    del url, version
-    return unit_score(get_engine(), code, period)
+def _unit_score(url: str, identity: tuple[str, int, str], code: str, period: date) -> UnitScore:
+    del url
+    return _verified(identity, unit_score(get_engine(), code, period))
 
 
+@page_loader
 def load_unit_score(code: str, period: date) -> UnitScore:
-    return _unit_score(*_cache_key(), code, period)
+    return _from_scores(_unit_score, code, period)
 
 
 @st.cache_data(ttl=CACHE_TTL_S, max_entries=64, show_spinner=False)
-def _explanation(url: str, version: int, code: str, period: date) -> UnitExplanation:
-    del url, version
-    return explain_unit(get_engine(), code, period)
+def _explanation(
+    url: str, identity: tuple[str, int, str], code: str, period: date
+) -> UnitExplanation:
+    del url
+    return _verified(identity, explain_unit(get_engine(), code, period))
 
 
+@page_loader
 def load_explanation(code: str, period: date) -> UnitExplanation:
-    return _explanation(*_cache_key(), code, period)
+    return _from_scores(_explanation, code, period)
+
+
+def map_tile_url() -> str | None:
+    """The optional base-map tile URL (none by default: the map makes no outside request)."""
+    return load_settings().tile_url
+
+
+@dataclass(frozen=True)
+class DatabaseInfo:
+    """What the admin page may say about the database: its kind and schema, never its address."""
+
+    backend: str  # SQLAlchemy dialect name: "sqlite", "postgresql", …
+    schema_revision: str | None
+
+
+@page_loader
+def load_database_info() -> DatabaseInfo:
+    engine = get_engine()
+    return DatabaseInfo(engine.dialect.name, current_revision(engine))
+
+
+def boundaries_preparing() -> bool:
+    """Whether the configured boundaries are still being prepared in the background."""
+    return load_boundaries().preparing

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+import pandas as pd
 import streamlit as st
 
 from i18n import DEFAULT_LANGUAGE, normalise_language, translate
@@ -35,3 +36,10 @@ def day(value: date | datetime | None) -> str:
 
 def month(value: date | datetime | None) -> str:
     return format_month(value, current_language())
+
+
+def rank_text(rank: float | None, out_of: int | float | None) -> str:
+    """A rank with its denominator, "98/99", the same way everywhere; "–" for an unranked unit."""
+    if rank is None or out_of is None or pd.isna(rank) or pd.isna(out_of):
+        return "–"
+    return f"{num(rank)}/{num(out_of)}"

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 import streamlit as st
 
 _MEMORY = "_url_filter_memory"  # plain session key: survives page switches, unlike widget keys
+_DEFAULTS = "_url_filter_defaults"  # param -> the default of the previous run
 
 
 def _remember() -> dict[str, str]:
@@ -41,6 +42,11 @@ def url_selectbox(
         )
     elif st.session_state[key] not in options:  # e.g. the boundary map became unavailable
         st.session_state[key] = default
+    elif _follows_default(param, st.session_state[key], default):
+        # A value nobody chose follows the default: e.g. the tile map shown while the
+        # boundaries were prepared gives way to the map once they are ready.
+        st.session_state[key] = default
+    st.session_state.setdefault(_DEFAULTS, {})[param] = default
     # Labels are computed before the call (not looked up lazily): a widget's format function
     # may be run again outside the script, where the session's language is not at hand.
     value = container.selectbox(  # type: ignore[attr-defined]
@@ -53,6 +59,11 @@ def url_selectbox(
     else:
         st.query_params[param] = value
     return value
+
+
+def _follows_default(param: str, value: str, default: str) -> bool:
+    previous = st.session_state.get(_DEFAULTS, {}).get(param)
+    return previous is not None and previous != default and value == previous
 
 
 def unknown_url_value(param: str, options: Sequence[str]) -> str | None:

@@ -16,18 +16,19 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import Connection, Engine, func, insert, literal, select, update
 
-from data.bootstrap import sync_reference_data
 from data.db import exclusive_write
 from data.demo import feedback, indicators, infrastructure, tasks
 from data.demo.load import BulkWriter, delete_operational_rows
-from data.demo.world import LATEST_END_DATE, SPAN_START, load_world, vietnam_now
+from data.demo.world import LATEST_END_DATE, PLATFORM_LAUNCH, SPAN_START, load_world, vietnam_now
 from data.migrate import upgrade_to_head
 from data.models import OPERATIONAL_TABLES, ImportBatch
+from data.reference_data import sync_reference_data
 
 GENERATOR_VERSION = "1"
 SOURCE_NAME = "demo generator"
@@ -91,17 +92,49 @@ def _next_batch_id(conn: Connection) -> int:
     return (conn.execute(select(func.max(ImportBatch.id))).scalar_one() or 0) + 1
 
 
-def generate_into(conn: Connection, *, seed: int, scale: float, end_date: date) -> DemoSummary:
+# (steps done, steps in all): one step per subject and one per half month of feedback cases.
+StepProgress = Callable[[int, int], None]
+
+
+def _no_progress(done: int, total: int) -> None:
+    del done, total
+
+
+def progress_steps(end_date: date) -> int:
+    """How many steps :func:`generate_into` reports for a data set ending on ``end_date``."""
+    launch, last_day = PLATFORM_LAUNCH, end_date - timedelta(days=1)
+    days = (launch + timedelta(days=n) for n in range(max(0, (last_day - launch).days + 1)))
+    halves = {(day.year, day.month, day.day > 15) for day in days}
+    return len(SUBJECTS) - 1 + len(halves)
+
+
+def generate_into(
+    conn: Connection,
+    *,
+    seed: int,
+    scale: float,
+    end_date: date,
+    progress: StepProgress = _no_progress,
+) -> DemoSummary:
     """Write one demo data set inside the caller's transaction (the caller holds the write lock).
 
     The schema must be migrated and the registry loaded; the demo tables must be empty.
+    ``progress(done, total)`` is called after each step (for the first start's progress bar).
     """
     batch_id = _next_batch_id(conn)
-    return _generate(conn, seed=seed, scale=scale, end_date=end_date, batch_id=batch_id)
+    return _generate(
+        conn, seed=seed, scale=scale, end_date=end_date, batch_id=batch_id, progress=progress
+    )
 
 
 def _generate(
-    conn: Connection, *, seed: int, scale: float, end_date: date, batch_id: int
+    conn: Connection,
+    *,
+    seed: int,
+    scale: float,
+    end_date: date,
+    batch_id: int,
+    progress: StepProgress = _no_progress,
 ) -> DemoSummary:
     validate_parameters(seed=seed, scale=scale, end_date=end_date)
     _require_empty(conn)
@@ -124,9 +157,18 @@ def _generate(
         )
     )
     writer = BulkWriter(conn)
+    steps, done = progress_steps(end_date), 0
     for subject in SUBJECTS:
-        writer.write_all(subject.generate(world, batch_id))
+        for rows in subject.generate(world, batch_id):
+            writer.write(rows)
+            if rows.table.name == "feedback_cases":  # one per half month: most of the work
+                done = min(done + 1, steps)
+                progress(done, steps)
+        if subject is not feedback:
+            done = min(done + 1, steps)
+            progress(done, steps)
     writer.finish()
+    progress(steps, steps)
     rows = sum(writer.counts.values())
     conn.execute(update(ImportBatch).where(ImportBatch.id == batch_id).values(row_count=rows))
     counts = {table.name: writer.counts.get(table.name, 0) for table in OPERATIONAL_TABLES}

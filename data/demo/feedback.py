@@ -5,9 +5,11 @@ head), fewer on weekends and holidays, more as the Đắk Lắk Số app spreads
 10 July 2025. At scale 1 the span from launch to the end of October 2026 holds 150,000 cases on
 average; a later end date holds proportionally more.
 
-Handling runs on the working calendar: accepted within a few working hours of receipt (weak units
-sometimes beyond the 8-hour rule); due 4 working hours (urgent), 5 working days (normal) or 15
-working days (complex) after acceptance. How long a unit takes depends on its latent level;
+Handling runs on the working calendar (``common.workcalendar``): accepted within a few working
+hours of receipt (weak units sometimes beyond the 8-hour rule); due after the answer time the
+metrics layer's rule gives the case's severity (``metrics.feedback.ANSWER_DEADLINES``: 4
+working hours urgent, 5 working days normal, 15 complex) — the generator stands for the source
+systems, which apply the same rule. How long a unit takes depends on its latent level;
 weak units also leave a tail of cases stuck for weeks — the overdue backlog. ``due_at`` is the
 statutory deadline and never moves; time on hold is in the history for the metrics layer.
 
@@ -24,8 +26,8 @@ from datetime import date, timedelta
 
 import numpy as np
 
+from common.workcalendar import WorkCalendar, WorkingClock, default_calendar
 from data.demo import feedback_catalog as cat
-from data.demo.calendar import WORKING_SECONDS_PER_DAY, WorkingClock, is_working_day
 from data.demo.load import Rows
 from data.demo.people import (
     BUON_NAMES,
@@ -45,6 +47,7 @@ from data.demo.world import (
     stream,
 )
 from data.models import FeedbackCase, FeedbackStatusChange
+from metrics.feedback import ANSWER_DEADLINES
 
 CASES_AT_SCALE_1 = 150_000
 REFERENCE_END = date(2026, 10, 31)  # the span CASES_AT_SCALE_1 refers to starts at the launch
@@ -53,7 +56,6 @@ _WEEKDAY_FACTOR = np.array([1.15, 1.05, 1.05, 1.05, 0.95, 0.55, 0.45])  # Monday
 _HOLIDAY_FACTOR = 0.35
 CHANNELS = ("app", "web", "hotline", "chatbot", "zalo")
 SEVERITIES = ("urgent", "normal", "complex")
-ALLOWED_SECONDS = np.array([4 * 3600, 5 * WORKING_SECONDS_PER_DAY, 15 * WORKING_SECONDS_PER_DAY])
 # When people write: online channels from early morning to late evening, the hotline in office
 # hours.
 _ONLINE_HOURS = np.array(
@@ -90,15 +92,20 @@ _HOTLINE_HOURS = np.array(
 _GROUP_NAMES = tuple(g.name for g in cat.GROUPS)
 
 
+def allowed_seconds(calendar: WorkCalendar) -> np.ndarray:
+    """Working seconds from acceptance to the deadline, per index into SEVERITIES."""
+    return np.array([ANSWER_DEADLINES[s].seconds(calendar) for s in SEVERITIES], dtype=np.int64)
+
+
 # --- Volume ---------------------------------------------------------------------------------------
 
 
 def _day_factors(days: np.ndarray) -> np.ndarray:
     weekday = (days.astype(np.int64) + 3) % 7  # 1970-01-01 was a Thursday
     factor = _WEEKDAY_FACTOR[weekday]
-    off_on_weekday = np.array([not is_working_day(d) for d in days.astype(object)], dtype=bool) & (
-        weekday < 5
-    )
+    calendar = default_calendar()
+    off = np.array([not calendar.is_working_day(d) for d in days.astype(object)], dtype=bool)
+    off_on_weekday = off & (weekday < 5)
     return np.where(off_on_weekday, _HOLIDAY_FACTOR, factor)
 
 
@@ -258,7 +265,7 @@ def _timeline(
     n = len(cases)
     weak = 1.0 - cases.level
     urgent = cases.severity == 0
-    allowed = ALLOWED_SECONDS[cases.severity]
+    allowed = allowed_seconds(clock.calendar)[cases.severity]
     cap = clock.capacity
 
     def moment(w: np.ndarray) -> np.ndarray:
@@ -697,7 +704,7 @@ def _locations(
 
 def working_clock(end_date: date) -> WorkingClock:
     """A clock long enough for every deadline and the slowest case of a data set."""
-    return WorkingClock(SPAN_START, end_date + timedelta(days=3 * 366))
+    return default_calendar().clock(SPAN_START, end_date + timedelta(days=3 * 366))
 
 
 def _half_months(days: np.ndarray) -> Iterator[tuple[str, np.ndarray]]:

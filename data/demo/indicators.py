@@ -16,14 +16,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 import numpy as np
 
-from data.demo.calendar import public_holidays
+from common.periods import add_months, month_range
+from common.workcalendar import default_calendar
 from data.demo.load import Rows
 from data.demo.people import document_ref
-from data.demo.world import SPAN_START, World, months_between, stream
+from data.demo.world import SPAN_START, World, stream
 from data.models import IndicatorValue
 
 PILLARS = (
@@ -205,6 +206,7 @@ class Stock:
     potential_mean: float = 0.0
 
     def draw(self, s: _Series, rng: np.random.Generator) -> np.ndarray:
+        potential: np.ndarray
         if self.per_10k_people is not None:
             potential = self.per_10k_people * s.population / 10_000
         else:
@@ -268,19 +270,15 @@ _SHAPES: dict[str, Percent | MonthlyEvents | MonthlyCount | Stock] = {
 
 def indicator_months(end_date: date) -> list[date]:
     """Months from July 2025 to the last month that is complete before ``end_date``."""
-    last_complete = end_date.replace(day=1) - timedelta(days=1)
-    if last_complete < SPAN_START:
-        return []
-    return months_between(SPAN_START, last_complete)
+    return month_range(SPAN_START, add_months(end_date, -1))
 
 
-def _next_month(month: date) -> date:
-    return (month.replace(day=28) + timedelta(days=4)).replace(day=1)
-
-
-def _holiday_array(months: list[date]) -> np.ndarray:
-    years = range(months[0].year, months[-1].year + 2)
-    return np.array(sorted(d for y in years for d in public_holidays(y)), dtype="datetime64[D]")
+def _working_days(months: list[date]) -> np.ndarray:
+    """The working days from the first month to the end of the year after the last one."""
+    calendar = default_calendar()
+    first, last = months[0], date(months[-1].year + 2, 1, 1)
+    days = np.arange(np.datetime64(first, "D"), np.datetime64(last, "D"))
+    return days[[calendar.is_working_day(d) for d in days.astype(object)]]
 
 
 def _report_times(
@@ -296,10 +294,11 @@ def _report_times(
     skipped = rng.random(level.shape) < np.where(
         units.barely_reports[:, None], 0.8, np.where(late, 0.2, 0.01)
     )
-    first_of_next = np.array([_next_month(m) for m in months], dtype="datetime64[D]")
+    first_of_next = np.array([add_months(m, 1) for m in months], dtype="datetime64[D]")
     day = first_of_next[None, :] + delay.astype("timedelta64[D]")
-    # Reports are filed on working days, in office hours.
-    day = np.busday_offset(day, 0, roll="forward", holidays=_holiday_array(months))
+    # Reports are filed on working days (the first one on or after that day), in office hours.
+    working = _working_days(months)
+    day = working[np.searchsorted(working, day, side="left")]
     seconds = rng.integers(8 * 3600, 17 * 3600, level.shape).astype("timedelta64[s]")
     times = day.astype("datetime64[s]") + seconds
     times[skipped] = np.datetime64("NaT")
@@ -310,7 +309,7 @@ def _report_times(
 
 def _auto_times(months: list[date], n_units: int, rng: np.random.Generator) -> np.ndarray:
     """Measured values are synced from the provincial systems in the night to the 1st."""
-    first_of_next = np.array([_next_month(m) for m in months], dtype="datetime64[s]")
+    first_of_next = np.array([add_months(m, 1) for m in months], dtype="datetime64[s]")
     night = rng.integers(3600, 4 * 3600, (n_units, len(months))).astype("timedelta64[s]")
     return first_of_next[None, :] + night
 

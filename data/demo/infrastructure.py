@@ -97,9 +97,9 @@ def _plan_sites(world: World, rng: np.random.Generator) -> _Plan:
     weights = units.population**0.9 * np.where(units.is_phuong, 1.6, 1.0)
     weights = weights / weights.sum()
     wave_one = round(WAVE_ONE_AT_SCALE_1 * world.scale)
-    for u in np.repeat(np.arange(len(units)), rng.multinomial(wave_one, weights)):
+    for unit in np.repeat(np.arange(len(units)), rng.multinomial(wave_one, weights)):
         plan.add(
-            unit=int(u),
+            unit=int(unit),
             operator="Viettel",
             technology="5G",
             centre=False,
@@ -110,11 +110,12 @@ def _plan_sites(world: World, rng: np.random.Generator) -> _Plan:
         )
     new_builds = max(round(SITES_AT_SCALE_1 * world.scale) - len(units) - wave_one, 0)
     infill_p = {"phuong": 0.12, "xa_lowland": 0.30, "xa_highland": 0.45}
-    for u in np.repeat(np.arange(len(units)), rng.multinomial(new_builds, weights)):
+    for drawn in np.repeat(np.arange(len(units)), rng.multinomial(new_builds, weights)):
+        u = int(drawn)
         weak = 1.0 - units.level0[u]
         four_g = rng.random() < infill_p[str(units.peer_group[u])]
         plan.add(
-            unit=int(u),
+            unit=u,
             operator=str(operators[rng.choice(3, p=[0.45, 0.35, 0.2])]),
             technology="4G" if four_g else "5G",
             centre=False,

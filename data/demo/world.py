@@ -12,20 +12,21 @@ from __future__ import annotations
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta
 
 import numpy as np
 from sqlalchemy import Connection, Row, select
 
+from common.periods import FIRST_PERIOD
+from common.workcalendar import VIETNAM_TZ
 from data.models import Department, Unit
 
 # The new province (and its 102 units) began on 1 July 2025.
-SPAN_START = date(2025, 7, 1)
+SPAN_START = FIRST_PERIOD
 # The Steering Committee launched the feedback system and the Đắk Lắk Số app on 10 July 2025.
 PLATFORM_LAUNCH = date(2025, 7, 10)
 # End dates beyond this would mean inventing the province's whole decade.
 LATEST_END_DATE = date(2030, 12, 31)
-VIETNAM_TZ = timezone(timedelta(hours=7))  # no daylight saving: a fixed offset is exact
 
 # Starting level by peer group: the gap the Steering Committee wants to see narrowing.
 _BASE_LEVEL = {"phuong": 0.72, "xa_lowland": 0.52, "xa_highland": 0.40}
@@ -51,16 +52,6 @@ def stream(seed: int, *path: str) -> np.random.Generator:
     """
     key = tuple(zlib.crc32(part.encode("utf-8")) for part in path)
     return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=key))
-
-
-def months_between(first: date, last: date) -> list[date]:
-    """First days of the months from ``first``'s month to ``last``'s month, inclusive."""
-    months = []
-    year, month = first.year, first.month
-    while (year, month) <= (last.year, last.month):
-        months.append(date(year, month, 1))
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return months
 
 
 @dataclass(frozen=True)

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
+import yaml
 from streamlit.testing.v1 import AppTest
 
 from tests.app.conftest import APP_FILE, open_app
 from ui.selection import SELECTED_UNIT_KEY
 
 DOSSIER = "app_pages/dossier.py"
+REGISTRY = Path(__file__).resolve().parents[2] / "data" / "reference" / "units.csv"
+CATALOG_FILE = Path(__file__).resolve().parents[2] / "metrics" / "catalog.yaml"
 
 
 def test_selected_unit_key_opens_that_unit(app_env: Path) -> None:
@@ -48,5 +52,58 @@ def test_dossier_shows_score_pillars_indicators_and_the_way_up(app_env: Path) ->
     assert {"Điểm tổng hợp (0–100)", "Mức", "Chỉ số đã báo cáo"} <= labels
     tables = [frame.value for frame in at.dataframe]
     indicators = next(t for t in tables if "Giá trị" in t.columns)
-    assert len(indicators) == 36  # every catalog indicator, reported or not
+    # Every indicator of the catalog file, reported or not (counted from the YAML itself).
+    assert len(indicators) == len(yaml.safe_load(CATALOG_FILE.read_text())["indicators"])
     assert any("Để lên mức tiếp theo" in md.value for md in at.markdown)
+
+
+def test_searching_without_diacritics_opens_the_unit(app_env: Path) -> None:
+    at = open_app(DOSSIER)
+    at.text_input(key="unit_search").input("ea sup").run()
+    assert not at.exception
+    assert at.header[0].value == "Xã Ea Súp"  # one match: opened at once
+
+
+def test_a_search_narrows_the_list_and_says_how_many(app_env: Path) -> None:
+    at = open_app(DOSSIER)
+    at.text_input(key="unit_search").input("hoa").run()
+    options = at.selectbox(key=SELECTED_UNIT_KEY).options
+    # Every unit whose name has a word starting with "hoa" (Hòa…), read from the registry.
+    registry = pd.read_csv(REGISTRY, dtype=str)
+    expected = {
+        code
+        for code, name in zip(registry["code"], registry["full_name"], strict=True)
+        if any(w.startswith("hoa") for w in _bare(name).split())
+    }
+    assert len(expected) > 1
+    assert {o.rsplit("(", 1)[1].rstrip(")") for o in options} == expected
+    assert any(f"{len(expected)} đơn vị khớp" in c.value for c in at.caption)
+
+
+def test_a_search_without_match_says_so_in_vietnamese(app_env: Path) -> None:
+    at = open_app(DOSSIER)
+    at.text_input(key="unit_search").input("zzzz").run()
+    assert any("Không tìm thấy đơn vị nào" in i.value for i in at.info)
+
+
+def test_ranks_show_how_many_units_they_are_out_of(app_env: Path) -> None:
+    from data.db import get_engine
+    from metrics import scorecard
+
+    at = open_app(DOSSIER)
+    card = scorecard(get_engine())
+    rated = card[card["band"] != "grey"]
+    unit = rated.iloc[0]
+    at.selectbox(key=SELECTED_UNIT_KEY).select(unit["unit_code"]).run()
+    rank = next(m for m in at.metric if m.label == "Xếp hạng toàn tỉnh")
+    in_group = int((rated["peer_group"] == unit["peer_group"]).sum())
+    assert rank.value == f"{int(unit['rank_level'])}/{len(rated)}"
+    assert f"{int(unit['rank_peer'])}/{in_group} trong nhóm" in str(rank.delta)
+
+
+def _bare(name: str) -> str:
+    # Written out here, not imported: drop the marks, đ → d, lower case.
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFD", name.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).replace("đ", "d")

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from tests.app.conftest import open_app
 from ui.loaders import STATIC_DIR
@@ -78,3 +80,52 @@ def test_a_link_to_a_period_without_data_says_so(app_env: Path) -> None:
 def test_a_link_to_a_period_opens_that_month(app_env: Path) -> None:
     at = open_app(period="08/2025")
     assert any("08/2025" in c.value for c in at.caption)
+
+
+def _newest_scorecard() -> pd.DataFrame:
+    from data.db import get_engine
+    from metrics import scorecard
+
+    return scorecard(get_engine())
+
+
+def _band_cards(at: AppTest) -> dict[str, int]:
+    labels = {"Xanh": "green", "Vàng": "yellow", "Đỏ": "red", "Xám (thiếu số liệu)": "grey"}
+    return {labels[m.label]: int(m.value) for m in at.metric if m.label in labels}
+
+
+def test_kpi_cards_follow_the_pillar_filter(app_env: Path) -> None:
+    at = open_app()  # also creates the test database
+    overall = _band_cards(at)
+    card = _newest_scorecard()
+    grey = card["band"] == "grey"
+    # The rule, written out: under a pillar, a unit counts in its pillar's band unless it is
+    # grey overall. Take the pillar whose red count differs most from the overall red count.
+    pillar_bands = {
+        column.removeprefix("pillar_band."): card[column].where(~grey, "grey")
+        for column in card.columns
+        if column.startswith("pillar_band.")
+    }
+    pillar, bands = max(
+        pillar_bands.items(), key=lambda kv: abs(int((kv[1] == "red").sum()) - overall["red"])
+    )
+    expected = {b: int((bands == b).sum()) for b in ("green", "yellow", "red", "grey")}
+    assert expected != overall  # the fixture must be able to tell the two apart
+    at = open_app(pillar=pillar)
+    assert not at.exception
+    assert _band_cards(at) == expected
+    # The caption says which set and which score the cards count.
+    assert any("trụ cột" in c.value and "không tính" in c.value for c in at.caption)
+
+
+def test_kpi_cards_follow_the_peer_group_filter(app_env: Path) -> None:
+    at = open_app(peer="phuong")
+    assert not at.exception
+    card = _newest_scorecard()
+    wards = card[card["peer_group"] == "phuong"]
+    expected = {b: int((wards["band"] == b).sum()) for b in ("green", "yellow", "red", "grey")}
+    assert sum(expected.values()) == 14  # the registry's 14 phường
+    assert _band_cards(at) == expected
+    rated = wards.loc[wards["band"] != "grey", "composite"]
+    average = next(m for m in at.metric if m.label == "Điểm bình quân")
+    assert average.value == f"{rated.mean():.1f}".replace(".", ",")

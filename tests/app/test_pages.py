@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from i18n import table, translate
 from tests.app.conftest import open_app
+from tests.reference import registry_count, registry_population, registry_types
 from ui.frame import PAGES
 
 PAGE_FILES = [(path, key) for path, key, _icon, _url in PAGES]
@@ -76,8 +77,11 @@ def test_english_switch_changes_every_label(app_env: Path, path: str, key: str) 
 
 def test_home_counts_the_units_from_the_database(app_env: Path) -> None:
     at = open_app()
-    # vi-VN thousands separator in the population.
-    expected = "102 đơn vị: 14 phường, 88 xã · dân số 3.346.853"
+    # Counted from units.csv itself; vi-VN writes thousands with "." (3.346.853).
+    types, people = registry_types(), f"{registry_population():,}".replace(",", ".")
+    expected = (
+        f"{registry_count()} đơn vị: {types['phuong']} phường, {types['xa']} xã · dân số {people}"
+    )
     assert any(expected in caption.value for caption in at.caption)
 
 

@@ -80,6 +80,9 @@ def literal_texts(path: Path, root: Path = ROOT) -> list[str]:
 
 
 def test_pages_pass_every_visible_text_through_the_translation_table() -> None:
+    # The globs found the pages and the helpers (a moved folder would leave nothing to check).
+    folders = {path.parent.name for path in UI_FILES}
+    assert {"app_pages", "ui"} <= folders, folders
     offenders = [where for path in UI_FILES for where in literal_texts(path)]
     assert offenders == []
 

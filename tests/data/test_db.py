@@ -18,6 +18,13 @@ def test_malformed_url_names_the_setting() -> None:
     assert caught.value.setting == "DATABASE_URL"
 
 
+def test_a_port_that_is_not_a_number_is_a_malformed_url_with_the_password_hidden() -> None:
+    with pytest.raises(DatabaseUnavailable) as caught:
+        build_engine("postgresql://u:secret@h:notaport/db", "DATABASE_URL")
+    assert caught.value.reason == "malformed_url"
+    assert "secret" not in str(caught.value)
+
+
 def test_unknown_driver_is_reported() -> None:
     with pytest.raises(DatabaseUnavailable) as caught:
         build_engine("nosuchdb://user@host/db", "DATABASE_URL")
@@ -41,6 +48,83 @@ def test_bare_postgresql_url_uses_psycopg3() -> None:
 
 def test_safe_url_hides_passwords() -> None:
     assert "s3cret" not in safe_url("postgresql://alice:s3cret@h/db")
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("postgresql://u@h/db?password=secret", "postgresql://u@h/db?password=***"),
+        (
+            "postgresql://u@h:5432/db?sslmode=require&sslpassword=secret",
+            "postgresql://u@h:5432/db?sslmode=require&sslpassword=***",
+        ),
+        ("postgresql://u:secret@h/db", "postgresql://u:***@h/db"),
+        # The same secret in two places, and a repeated parameter.
+        (
+            "postgresql://u:secret@h/db?password=secret&password=secret",
+            "postgresql://u:***@h/db?password=***&password=***",
+        ),
+        ("postgresql://u@h/db?PassWord=secret#x", "postgresql://u@h/db?PassWord=***#x"),
+        ("postgresql://u@h/db?p%61sswd=secret", "postgresql://u@h/db?p%61sswd=***"),
+        ("postgresql://u@h/db?pwd=secret&x=1", "postgresql://u@h/db?pwd=***&x=1"),
+        (
+            "postgresql://u@h/db?api_key=secret&token=secret&client_secret=secret",
+            "postgresql://u@h/db?api_key=***&token=***&client_secret=***",
+        ),
+        # A secret inside another parameter's value, percent-encoded or not.
+        (
+            "postgresql://u@h/db?options=-c%20password%3Dsecret",
+            "postgresql://u@h/db?options=-c%20password%3D***",
+        ),
+        (
+            "postgresql://u@h/db?options=-c password=secret",
+            "postgresql://u@h/db?options=-c password=***",
+        ),
+        # libpq keyword/value form.
+        ("host=h password='se cret' dbname=d", "host=h password=*** dbname=d"),
+    ],
+)
+def test_safe_url_masks_every_credential(url: str, shown: str) -> None:
+    assert safe_url(url) == shown
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql://u:se@cret@h/db",  # unencoded @ in the password
+        "postgresql://u:se/cret@h/db",  # unencoded /
+        "postgresql://u:se?cret@h/db?x=a@b",  # unencoded ?, and an @ in the query
+        "postgresql://u:secret@h:notaport/db",  # make_url raises ValueError on this one
+        "postgresql://u@h/db?password=se cret",  # a space in the value
+        "not a url at all password=secret",
+        "  postgresql://u@h/db?sslpassword=secret  ",
+    ],
+)
+def test_safe_url_masks_credentials_in_malformed_urls(url: str) -> None:
+    shown = safe_url(url)
+    assert "secret" not in shown.replace("sslpassword", "")
+    assert "cret" not in shown
+    assert "***" in shown
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "sqlite+pysqlite:////srv/dash/dashboard.sqlite3",
+        "postgresql+psycopg://dash@db:5432/dashboard?sslmode=require&connect_timeout=5",
+        "sqlite:////srv/a:b@c/x.db",  # a path, not user:password
+    ],
+)
+def test_safe_url_leaves_urls_without_credentials_as_written(url: str) -> None:
+    assert safe_url(url) == url
+
+
+def test_database_unavailable_message_hides_query_password() -> None:
+    engine = build_engine("postgresql://alice@127.0.0.1:1/none?password=s3cret", "DATABASE_URL")
+    with pytest.raises(DatabaseUnavailable) as caught:
+        check_connection(engine, "DATABASE_URL")
+    assert "s3cret" not in str(caught.value)
+    assert "password=***" in caught.value.target
 
 
 def test_sqlite_file_and_folder_are_created(tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import Engine, insert, select, update
 
-from data.measures import last_ended_month, load_operational_inputs, operational_periods
+from data.measures import last_ended_month, operational_periods
 from data.models import (
     Department,
     FeedbackCase,
@@ -24,7 +24,8 @@ from data.models import (
     TaskAssignment,
     Unit,
 )
-from metrics.operational import operational_measures
+from metrics.operational import operational_inputs, operational_measures
+from tests.reference import OPERATIONAL_KEYS, registry_count, registry_rows
 
 A, B = "22015", "22045"
 MAR, APR, MAY = date(2026, 3, 1), date(2026, 4, 1), date(2026, 5, 1)
@@ -191,7 +192,7 @@ def site(
 @pytest.fixture
 def measures(migrated_engine: Engine) -> pd.DataFrame:
     seed(migrated_engine)
-    return operational_measures(load_operational_inputs(migrated_engine), [MAR, APR, MAY])
+    return operational_measures(operational_inputs(migrated_engine), [MAR, APR, MAY])
 
 
 def values(measures: pd.DataFrame, unit: str, key: str) -> list[float | None]:
@@ -241,8 +242,11 @@ def test_5g_measures(measures: pd.DataFrame) -> None:
 
 
 def test_every_registry_unit_is_measured(measures: pd.DataFrame) -> None:
-    assert measures["unit_code"].nunique() == 102
-    assert len(measures) == 102 * 8 * 3
+    # Every row of units.csv, each of the eight measures, March–May: once each.
+    assert set(measures["unit_code"]) == {row["code"] for row in registry_rows()}
+    assert set(measures["indicator_key"]) == OPERATIONAL_KEYS
+    assert len(measures) == registry_count() * len(OPERATIONAL_KEYS) * 3
+    assert not measures.duplicated(["unit_code", "indicator_key", "period"]).any()
     # A unit with no rows at all: counts are 0, shares do not apply.
     other = "22051"
     assert values(measures, other, "task_overdue_count") == [0.0, 0.0, 0.0]
@@ -282,7 +286,7 @@ def test_last_ended_month() -> None:
 
 def test_feedback_is_read_grouped_not_row_by_row(migrated_engine: Engine) -> None:
     seed(migrated_engine)
-    inputs = load_operational_inputs(migrated_engine)
+    inputs = operational_inputs(migrated_engine)
     resolved = inputs.feedback_resolved.set_index("month")
     # A's three resolutions all fall in April: one row.
     assert len(resolved) == 1

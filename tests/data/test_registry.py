@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import unicodedata
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -14,6 +16,7 @@ from data.registry import (
     load_units,
     normalise_name,
 )
+from tests.reference import registry_rows
 
 SHARED_LIST = Path(__file__).resolve().parents[3] / "shared" / "geo" / "communes.csv"
 
@@ -44,13 +47,38 @@ def test_known_unit_facts() -> None:
     assert by_code["22015"].peer_group == "phuong"
 
 
+def _plain(text: str) -> str:
+    """Lower case without tone marks, so "Sơn Hoà" and "Sơn Hòa" read alike."""
+    decomposed = unicodedata.normalize("NFD", text.replace("Đ", "D").replace("đ", "d"))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
+
+
+HIGHLAND_PHU_YEN = {"huyen song hinh", "huyen son hoa", "huyen dong xuan"}
+
+
+def _rule_peer_group(unit_type: str, formed_from: str) -> str:
+    """SOURCES.md's rule, applied to the merger table: every phường is a ward; a xã formed from
+    any old unit of old Đắk Lắk or of Phú Yên's mountainous districts is highland; else lowland."""
+    if unit_type == "phuong":
+        return "phuong"
+    # Each old unit reads "Xã X (Huyện Y, Tỉnh Z)".
+    places = [_plain(part.split("(", 1)[1]) for part in formed_from.split(";")]
+    highland = any(
+        "tinh dak lak" in place or place.split(",")[0].strip() in HIGHLAND_PHU_YEN
+        for place in places
+    )
+    return "xa_highland" if highland else "xa_lowland"
+
+
 def test_peer_groups_follow_the_documented_rule() -> None:
-    # data/reference/SOURCES.md: 14 phường; xã from old Đắk Lắk (61) or Phú Yên's mountainous
-    # Sông Hinh, Sơn Hòa, Đồng Xuân (4 + 4 + 4) are highland = 73; the other 15 xã are lowland.
-    groups = [u.peer_group for u in load_units()]
-    assert groups.count("phuong") == 14
-    assert groups.count("xa_highland") == 73
-    assert groups.count("xa_lowland") == 15
+    by_rule = {
+        row["code"]: _rule_peer_group(row["unit_type"], row["formed_from"])
+        for row in registry_rows()
+    }
+    assert {u.code: u.peer_group for u in load_units()} == by_rule
+    # The counts SOURCES.md states follow from the rule: 14 phường, 73 highland xã, 15 lowland.
+    counts = Counter(by_rule.values())
+    assert counts == {"phuong": 14, "xa_highland": 73, "xa_lowland": 15}
 
 
 def test_every_centre_point_lies_in_the_province_extent() -> None:

@@ -15,6 +15,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -48,7 +49,20 @@ def _wait_healthy(url: str, process: subprocess.Popen[bytes], seconds: float = 1
 
 
 @pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def e2e_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The server's own folder: its database, boundary cache and log."""
+    return tmp_path_factory.mktemp("e2e")
+
+
+@pytest.fixture(scope="session")
+def demo_database(server: str, e2e_home: Path) -> Path:
+    """The SQLite file the server fills with demo data (complete once a page has loaded)."""
+    del server
+    return e2e_home / "dashboard.sqlite3"
+
+
+@pytest.fixture(scope="session")
+def server(e2e_home: Path) -> Iterator[str]:
     if not CHROMIUM.exists():
         message = f"{CHROMIUM} is missing (apt-get install -y chromium)"
         if os.environ.get("CI"):
@@ -57,7 +71,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     if not REFERENCE_BOUNDARIES.exists():
         pytest.skip(f"needs the reference boundaries at {REFERENCE_BOUNDARIES}")
     port = _free_port()
-    home = tmp_path_factory.mktemp("e2e")
+    home = e2e_home
     env = {
         **os.environ,
         "DASHBOARD_DB_PATH": str(home / "dashboard.sqlite3"),
@@ -104,6 +118,7 @@ class RecordedPage:
 def browser() -> Iterator[object]:
     from playwright.sync_api import sync_playwright
 
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield chromium
@@ -112,21 +127,27 @@ def browser() -> Iterator[object]:
 
 @pytest.fixture
 def page_1080(browser: object) -> Iterator[RecordedPage]:
-    yield from _page(browser, 1920, 1080)
+    with recorded_page(browser, 1920, 1080) as recorded:
+        yield recorded
 
 
 @pytest.fixture
 def page_768(browser: object) -> Iterator[RecordedPage]:
-    yield from _page(browser, 1366, 768)
+    with recorded_page(browser, 1366, 768) as recorded:
+        yield recorded
 
 
-def _page(browser: object, width: int, height: int) -> Iterator[RecordedPage]:
+@contextmanager
+def recorded_page(browser: object, width: int, height: int) -> Iterator[RecordedPage]:
+    """A fresh browser context of that screen size whose every request is recorded."""
     context = browser.new_context(viewport={"width": width, "height": height})  # type: ignore[attr-defined]
-    page = context.new_page()
-    recorded = RecordedPage(page)
-    page.on("request", lambda request: recorded.requests.append(request.url))
-    yield recorded
-    context.close()
+    try:
+        page = context.new_page()
+        recorded = RecordedPage(page)
+        page.on("request", lambda request: recorded.requests.append(request.url))
+        yield recorded
+    finally:
+        context.close()
 
 
 def wait_until_ready(page: object, timeout_ms: int = 120_000) -> None:

@@ -37,12 +37,18 @@ def units() -> list[UnitRecord]:
 
 @pytest.fixture(autouse=True)
 def _fresh_memory() -> Iterator[None]:
-    """Each test starts as a new process would: nothing remembered in the module."""
+    """Each test starts as a new process would: nothing remembered in the module, no worker."""
+    for _started, worker in list(boundaries._JOBS.values()):
+        worker.join(timeout=60)
     for memo in (
         boundaries._GEOJSON_MEMO,
         boundaries._FAILED,
         boundaries._URL_CHECKS,
         boundaries._UNWRITTEN,
+        boundaries._JOBS,
+        boundaries._JOB_FAILED,
     ):
         memo.clear()
     yield
+    for _started, worker in list(boundaries._JOBS.values()):
+        worker.join(timeout=60)

@@ -81,7 +81,7 @@ def test_reference_files_load_web_ready(
 ) -> None:
     collection, warnings = processed[name]
     assert warnings == []
-    assert len(collection["features"]) == 102
+    assert len(collection["features"]) == len(units)
     assert [f["properties"]["code"] for f in collection["features"]] == sorted(
         u.code for u in units
     )
@@ -232,7 +232,7 @@ def test_shapefile_without_crs_in_degrees_is_taken_as_wgs84(
     collection, warnings = process_boundaries(
         zip_shapefile(frame, tmp_path / "b.zip", with_prj=False), "b.zip", units
     )
-    assert len(collection["features"]) == 102
+    assert len(collection["features"]) == len(units)
     assert any("no coordinate reference system" in w and "EPSG:4326" in w for w in warnings)
 
 
@@ -247,7 +247,7 @@ def test_zipped_shapefile_with_another_code_field(
     assert "xa_id" in error.problems[0]  # the fields the file does have
     assert "DASHBOARD_BOUNDARIES_CODE_FIELD" in error.problems[0]
     collection, _ = process_boundaries(path, str(path), units, code_field="xa_id")
-    assert len(collection["features"]) == 102
+    assert len(collection["features"]) == len(units)
 
 
 def test_zipped_shapefile_with_ma_xa_is_detected(
@@ -256,7 +256,7 @@ def test_zipped_shapefile_with_ma_xa_is_detected(
     frame = frame_of(reference)[["code", "geometry"]].rename(columns={"code": "MA_XA"})
     path = zip_shapefile(frame, tmp_path / "b.zip")
     collection, warnings = process_boundaries(path, str(path), units)
-    assert len(collection["features"]) == 102
+    assert len(collection["features"]) == len(units)
     assert warnings == []
 
 
@@ -308,7 +308,7 @@ def test_numeric_codes_are_read_with_a_warning(
         item["properties"]["code"] = int(item["properties"]["code"])
     path = write_geojson(tmp_path / "b.geojson", reference)
     collection, warnings = process_boundaries(path, str(path), units)
-    assert len(collection["features"]) == 102
+    assert len(collection["features"]) == len(units)
     assert warnings == ["field code holds numbers, not text: read as 5-digit codes"]
 
 
@@ -365,9 +365,9 @@ def test_good_load_is_cached_and_not_processed_again(
     state = load_boundaries(settings_for(source), cache, units)
     assert state.error is None
     assert state.source == str(source)
-    assert len(state.geojson["features"]) == 102
+    assert len(state.geojson["features"]) == len(units)
     meta = json.loads((cache / "meta.json").read_text())
-    assert meta["feature_count"] == 102
+    assert meta["feature_count"] == len(units)
     assert meta["source"] == str(source)
     assert meta["source_fingerprint"].startswith("size=")
 
@@ -435,7 +435,7 @@ def test_unwritable_cache_still_draws_and_says_so(tmp_path: Path, units: list[Un
     blocked.write_text("a file where the cache folder should be")
     state = load_boundaries(settings_for(REFERENCE), blocked, units)
     assert state.error is None
-    assert len(state.geojson["features"]) == 102
+    assert len(state.geojson["features"]) == len(units)
     assert state.warnings[-1].startswith("boundaries not cached")
     assert load_boundaries(settings_for(REFERENCE), blocked, units).version == state.version
 
@@ -484,7 +484,7 @@ def test_url_is_downloaded_and_cached(
     state = load_boundaries(settings_for(f"{base}/communes.geojson"), tmp_path / "cache", units)
     assert state.error is None
     assert state.source == f"{base}/communes.geojson"
-    assert len(state.geojson["features"]) == 102
+    assert len(state.geojson["features"]) == len(units)
     meta = json.loads((tmp_path / "cache" / "meta.json").read_text())
     assert meta["source_fingerprint"].startswith("sha256=")
 

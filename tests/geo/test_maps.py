@@ -93,3 +93,15 @@ def test_the_map_loads_nothing_from_outside() -> None:
     assert "https://" not in page and "http://" not in page
     assert "/app/static/leaflet/leaflet.js" in page
     assert json.dumps(GEOMETRY_URL) in page
+
+
+def test_the_map_takes_the_focus_without_scrolling_the_page() -> None:
+    """Leaflet focuses the map on the first mousedown; inside streamlit-folium's frame that
+    scrolled the page, and the click (mousedown and mouseup on different spots) reached no unit.
+    The base map replaces that handler, after the map exists, with one that does not scroll."""
+    script = generate_leaflet_string(base_map(GEOJSON))
+    created = script.index("L.map(")
+    patch = script.index("keyboard._onMouseDown = function")
+    assert created < patch
+    assert "focus({preventScroll: true})" in script[patch:]
+    assert script.count("focus(") == 1  # no other focus call that could scroll

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from geo.tilemap import wrap_name
+import pandas as pd
+
+from data.registry import load_units
+from geo.tilemap import tile_figure, wrap_name
 
 
 def test_long_names_are_broken_into_short_lines() -> None:
@@ -13,3 +16,40 @@ def test_long_names_are_broken_into_short_lines() -> None:
 
 def test_labels_are_escaped() -> None:
     assert wrap_name("<b>x</b>") == "&lt;b&gt;x&lt;/b&gt;"
+
+
+# Plotly shows its label strings as a small HTML of its own: it decodes &amp; &lt; &gt; (and
+# numeric entities) but shows &quot; and other named entities as they stand, so a label escaped
+# for HTML came out as «Ea &quot;A&quot;» on the tile map.
+
+
+def test_quotes_and_apostrophes_reach_plotly_unescaped() -> None:
+    assert wrap_name('Ea "A"') == 'Ea "A"'
+    assert wrap_name("Cu M'gar") == "Cu M'gar"  # 8 characters: one line
+    assert wrap_name("a & <b>") == "a &amp; &lt;b&gt;"  # 7 characters: one line
+
+
+def test_the_real_names_with_a_typographic_apostrophe_are_kept() -> None:
+    names = [unit.name for unit in load_units() if "’" in unit.name]
+    assert len(names) == 5  # Ea H’Leo, Cư M’gar, Ea M’Droh, M’Drắk, Cư M’ta
+    for name in names:
+        assert wrap_name(name).replace("<br>", " ") == name
+
+
+def test_tile_labels_hover_and_legend_are_escaped_once() -> None:
+    cells = pd.DataFrame(
+        {
+            "code": ["99001"],
+            "col": [0],
+            "row": [0],
+            "band": ["red"],
+            "label": ['Ea "A"'],
+            "hover": ['Xã Ea "A" & B · 64,3'],
+            "in_view": [True],
+            "legend": ["Đỏ 'x'"],
+        }
+    )
+    (trace,) = tile_figure(cells).data
+    assert list(trace.text) == ['✕<br>Ea "A"']  # the red band's symbol, then the name
+    assert list(trace.hovertext) == ['Xã Ea "A" &amp; B · 64,3']
+    assert trace.name == "Đỏ 'x'"

@@ -21,6 +21,7 @@ from metrics.operational import (
     operational_measures,
     totals_at_month_ends,
 )
+from tests.reference import OPERATIONAL_KEYS
 
 FEB, MAR, APR, MAY, JUN, JUL = (date(2026, m, 1) for m in range(2, 8))
 NaT = pd.NaT
@@ -104,7 +105,10 @@ def test_totals_count_from_start_up_to_but_not_including_stop() -> None:
 def test_frame_has_one_row_per_unit_indicator_and_period() -> None:
     measures = operational_measures(inputs(), [MAR, APR])
     assert list(measures.columns) == MEASURE_COLUMNS
-    assert len(measures) == 2 * 8 * 2  # units × indicators × periods
+    assert set(measures["indicator_key"]) == OPERATIONAL_KEYS
+    # Every unit × indicator × period once: 2 units (A, B) × the 8 keys × 2 months.
+    assert len(measures) == 2 * len(OPERATIONAL_KEYS) * 2
+    assert not measures.duplicated(["unit_code", "indicator_key", "period"]).any()
     assert set(measures["source_type"]) == {"auto"}
     assert all(type(p) is date for p in measures["period"])
     march = measures[measures["period"] == MAR]

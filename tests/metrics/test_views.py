@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from metrics.api import rank_denominators
 from metrics.views import bottom_units, kpis, map_view, most_improved, peer_comparison, top_units
 
 
@@ -55,7 +56,7 @@ BEFORE = card(
 
 def test_kpis_average_coloured_units_only() -> None:
     # Now: (90 + 70 + 60)/3 = 73.33 (D is grey). Before: (88 + 64 + 61 + 50)/4 = 65.75.
-    summary = kpis(NOW, BEFORE)
+    summary = kpis(map_view(NOW), map_view(BEFORE))
     assert summary.average == pytest.approx(73.3333, abs=1e-3)
     assert summary.average_change == pytest.approx(73.3333 - 65.75, abs=1e-3)
     assert summary.bands == {"green": 1, "yellow": 1, "red": 1, "grey": 1}
@@ -87,3 +88,45 @@ def test_peer_comparison_uses_medians_of_coloured_units() -> None:
     assert frame.loc["composite", "peer_median"] == pytest.approx(65)
     assert frame.loc["composite", "province_median"] == pytest.approx(70)
     assert frame.loc["gov", "unit"] == 40.0
+
+
+def test_kpis_follow_the_pillar_filter() -> None:
+    # Pillar "gov": A 95 green, B 40 red, C 70 yellow, D grey overall (stays grey).
+    # Average of the coloured units' pillar scores: (95 + 40 + 70)/3 = 68.33; before the same.
+    summary = kpis(map_view(NOW, pillar="gov"), map_view(BEFORE, pillar="gov"))
+    assert summary.bands == {"green": 1, "yellow": 1, "red": 1, "grey": 1}
+    assert summary.average == pytest.approx(205 / 3)
+    # Before: D was red overall, so its pillar band (green) counts: green 2, yellow 1, red 1.
+    assert summary.band_changes == {"green": -1, "yellow": 0, "red": 0, "grey": 1}
+    overall = kpis(map_view(NOW), None)
+    assert overall.bands["red"] == 1 and overall.average == pytest.approx(220 / 3)
+
+
+def test_kpis_follow_the_peer_group_filter() -> None:
+    # xa_highland: B yellow 70, C red 60, D grey → 3 units, 2 rated, average 65.
+    summary = kpis(map_view(NOW, peer_group="xa_highland"), None)
+    assert summary.units_in_view == 3 and summary.units_rated == 2
+    assert summary.bands == {"green": 0, "yellow": 1, "red": 1, "grey": 1}
+    assert summary.average == pytest.approx(65.0)
+    assert summary.band_changes == {}  # no previous month given
+
+
+def test_ranks_carry_their_denominator() -> None:
+    # Overall: A 90, B 70, C 60 ranked (D grey) → 1/3, 2/3, 3/3.
+    view = map_view(NOW).set_index("unit_code")
+    assert view["rank"].dropna().to_dict() == {"A": 1, "B": 2, "C": 3}
+    assert pd.isna(view.loc["D", "rank"]) and set(view["rank_of"]) == {3}
+    # Within xa_highland: B 70 → 1/2, C 60 → 2/2; A is outside the group and not ranked.
+    group = map_view(NOW, peer_group="xa_highland").set_index("unit_code")
+    assert group.loc["B", "rank"] == 1 and group.loc["C", "rank"] == 2
+    assert pd.isna(group.loc["A", "rank"]) and set(group["rank_of"]) == {2}
+    # By pillar "gov": A 95, C 70, B 40 → B is third of three.
+    pillar = map_view(NOW, pillar="gov").set_index("unit_code")
+    assert pillar.loc["B", "rank"] == 3 and pillar.loc["C", "rank"] == 2
+
+
+def test_rank_denominators_count_ranked_units_per_group() -> None:
+    # Ranked: A (phuong), B and C (xa_highland); D is grey and unranked.
+    frame = rank_denominators(NOW).set_index("unit_code")
+    assert set(frame["rank_level_of"]) == {3}
+    assert frame["rank_peer_of"].to_dict() == {"A": 1, "B": 2, "C": 2, "D": 2}

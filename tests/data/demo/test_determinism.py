@@ -9,6 +9,7 @@ from sqlalchemy import Engine
 from data.demo import generate_into
 from data.demo.world import stream
 from tests.data.demo.conftest import SHORT_END, SMALL, dump
+from tests.reference import registry_count
 
 
 def _generate(engine: Engine, seed: int, end_date: date = SHORT_END) -> dict[str, list[tuple]]:
@@ -32,8 +33,9 @@ def test_another_seed_gives_other_feedback(migrated_engine: Engine, second_engin
     first = _generate(migrated_engine, seed=11)
     second = _generate(second_engine, seed=12)
     assert first["feedback_cases"] != second["feedback_cases"]
-    # The registry is the same, so both have one centre site per unit.
-    assert len(first["infra_sites"]) > 102 and len(second["infra_sites"]) > 102
+    # The registry is the same, so both have one centre site per unit of units.csv, and more.
+    units = registry_count()
+    assert len(first["infra_sites"]) > units and len(second["infra_sites"]) > units
 
 
 def test_a_later_end_date_keeps_earlier_cases(

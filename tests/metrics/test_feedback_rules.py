@@ -1,0 +1,53 @@
+"""The feedback case rules, on cases worked out by hand (working calendar: 07:30–11:30 and
+13:30–17:00 on working days, 7.5 h a day; see tests/common/test_workcalendar.py)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from common.workcalendar import WorkCalendar
+from metrics.feedback import (
+    ANSWER_DEADLINES,
+    NOT_HANDLED,
+    answer_due_at,
+    counts_as_backlog,
+    is_satisfied,
+)
+
+CAL = WorkCalendar()
+
+
+@pytest.mark.parametrize(
+    ("severity", "accepted", "due"),
+    [
+        # Friday 16:00–17:00 (1 h), then Monday 07:30–10:30 (3 h).
+        ("urgent", datetime(2026, 3, 13, 16), datetime(2026, 3, 16, 10, 30)),
+        # Five working days from Friday 13 February 2026 skip Tết (16–20 February) and two
+        # weekends: Mon 23 – Fri 27 February, same time of day.
+        ("normal", datetime(2026, 2, 13, 10), datetime(2026, 2, 27, 10)),
+        # Fifteen working days from Thursday 23 April 2026 skip 27/4, 30/4 and 1/5.
+        ("complex", datetime(2026, 4, 23, 14), datetime(2026, 5, 19, 14)),
+    ],
+)
+def test_answer_deadlines(severity: str, accepted: datetime, due: datetime) -> None:
+    assert answer_due_at(accepted, severity, CAL) == due
+
+
+def test_the_deadline_table() -> None:
+    assert set(ANSWER_DEADLINES) == {"urgent", "normal", "complex"}
+    assert ANSWER_DEADLINES["urgent"].seconds(CAL) == 4 * 3600
+    assert ANSWER_DEADLINES["normal"].seconds(CAL) == 5 * 27_000  # 7.5 h = 27,000 s a day
+    assert ANSWER_DEADLINES["complex"].seconds(CAL) == 15 * 27_000
+
+
+def test_satisfied_is_four_stars_or_more() -> None:
+    assert [is_satisfied(s) for s in (1, 2, 3, 4, 5)] == [False, False, False, True, True]
+    assert not is_satisfied(None)  # no rating: not satisfied (nor counted as rated)
+
+
+def test_rejected_and_duplicate_cases_are_nobody_s_backlog() -> None:
+    assert set(NOT_HANDLED) == {"rejected", "duplicate"}
+    assert not counts_as_backlog("rejected") and not counts_as_backlog("duplicate")
+    assert counts_as_backlog("in_progress") and counts_as_backlog("on_hold")

@@ -32,10 +32,42 @@ def wrap_name(name: str, width: int = 8) -> str:
     return "<br>".join(plotly_text(line) for line in lines)
 
 
-def tile_figure(cells: pd.DataFrame, height: int = 820) -> go.Figure:
+# Half the side of a square, in grid units: squares are drawn in the axes' own coordinates, so
+# they grow and shrink with the width the page gives the map and never overlap (fixed-size
+# markers overlapped at 1366 px and left a wide empty band above the grid).
+HALF_SIDE = 0.47
+HIT_SIZE = 40  # px: the invisible marker under each name that takes the hover and the click
+
+
+def _squares(cells: pd.DataFrame) -> list[dict]:
+    shapes = []
+    for col, row, band, in_view in zip(
+        cells["col"], cells["row"], cells["band"], cells["in_view"], strict=True
+    ):
+        style = BAND_STYLES[band]
+        shapes.append(
+            {
+                "type": "rect",
+                "xref": "x",
+                "yref": "y",
+                "x0": col - HALF_SIDE,
+                "x1": col + HALF_SIDE,
+                "y0": row - HALF_SIDE,
+                "y1": row + HALF_SIDE,
+                "fillcolor": style.fill,
+                "line": {"color": style.line, "width": 2, "dash": "dash" if style.dash else None},
+                "opacity": 1.0 if in_view else FADED_OPACITY,
+                "layer": "below",
+            }
+        )
+    return shapes
+
+
+def tile_figure(cells: pd.DataFrame, height: int = 640) -> go.Figure:
     """``cells``: code, col, row, band, label (short name), hover (formatted), in_view.
 
-    Each band is its own trace so the legend shows colour and symbol together.
+    Each band has one trace of names (hover and click, no legend entry) and one legend entry
+    that shows its colour and symbol together.
     """
     figure = go.Figure()
     for band, style in BAND_STYLES.items():
@@ -47,26 +79,37 @@ def tile_figure(cells: pd.DataFrame, height: int = 820) -> go.Figure:
                 x=part["col"],
                 y=part["row"],
                 mode="markers+text",
-                marker={
-                    "symbol": "square",
-                    "size": 62,
-                    "color": style.fill,
-                    "line": {"color": style.line, "width": 2},
-                    "opacity": [1.0 if v else FADED_OPACITY for v in part["in_view"]],
-                },
+                marker={"symbol": "square", "size": HIT_SIZE, "opacity": 0},
                 text=[f"{style.symbol}<br>{wrap_name(label)}" for label in part["label"]],
-                textfont={"size": 12, "color": "#111"},
+                textfont={"size": 11, "color": "#111"},
                 textposition="middle center",
                 customdata=part[["code"]].to_numpy(),
                 hovertext=[plotly_text(h) for h in part["hover"]],
                 hoverinfo="text",
                 name=plotly_text(str(part["legend"].iloc[0])),
+                showlegend=False,
+            )
+        )
+        figure.add_trace(
+            go.Scatter(
+                x=[None],
+                y=[None],
+                mode="markers",
+                marker={
+                    "symbol": "square",
+                    "size": 16,
+                    "color": style.fill,
+                    "line": {"color": style.line, "width": 2},
+                },
+                name=plotly_text(f"{style.symbol} {part['legend'].iloc[0]}"),
+                hoverinfo="skip",
             )
         )
     figure.update_layout(
         height=height,
         margin={"l": 4, "r": 4, "t": 4, "b": 4},
         plot_bgcolor="white",
+        shapes=_squares(cells),
         clickmode="event+select",
         dragmode=False,
         legend={"orientation": "h", "y": -0.02, "font": {"size": 14}},

@@ -49,7 +49,31 @@ def test_tile_labels_hover_and_legend_are_escaped_once() -> None:
             "legend": ["Đỏ 'x'"],
         }
     )
-    (trace,) = tile_figure(cells).data
+    trace, legend = tile_figure(cells).data  # the names, then the band's legend entry
     assert list(trace.text) == ['✕<br>Ea "A"']  # the red band's symbol, then the name
     assert list(trace.hovertext) == ['Xã Ea "A" &amp; B · 64,3']
-    assert trace.name == "Đỏ 'x'"
+    assert legend.name == "✕ Đỏ 'x'"
+
+
+def test_squares_are_drawn_in_grid_units_so_neighbours_never_overlap() -> None:
+    # Two neighbours in one row and a faded unit below: three squares, each narrower than a
+    # grid step, so whatever width the page gives the figure they cannot overlap.
+    cells = pd.DataFrame(
+        {
+            "code": ["1", "2", "3"],
+            "col": [0, 1, 0],
+            "row": [0, 0, 1],
+            "band": ["green", "grey", "red"],
+            "label": ["A", "B", "C"],
+            "hover": ["a", "b", "c"],
+            "in_view": [True, True, False],
+            "legend": ["Xanh", "Xám", "Đỏ"],
+        }
+    )
+    squares = tile_figure(cells).layout.shapes
+    assert len(squares) == 3
+    first, second, below = squares
+    assert first.x1 < second.x0 and first.y1 < below.y0  # a gap on both axes
+    assert first.x1 - first.x0 < 1 and first.xref == "x"  # less than one grid step wide
+    assert second.line.dash == "dash"  # grey is dashed, as on the map
+    assert below.opacity < first.opacity == 1.0  # outside the chosen peer group: faded

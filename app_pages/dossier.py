@@ -92,7 +92,7 @@ cols[4].metric(
     border=True,
 )
 
-left, right = st.columns([1, 1])
+left, right = st.columns([1.3, 1])  # the pillar table needs ≈ 500 px at 1366
 with left:
     st.markdown(f"**{t('dossier.pillars')}**")
     st.dataframe(

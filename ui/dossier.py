@@ -39,10 +39,17 @@ def unit_facts(code: str, unit: pd.Series) -> str:
 
 
 def pillar_column_widths() -> dict[str, Any]:
-    """The pillar table shares its row with the trend chart: at 1366 px its last column was
-    cut. The four short figures get narrow columns; the pillar's name takes the rest."""
-    short = ("dossier.col.score", "dossier.col.band", "dossier.col.points", "catalog.col.weight")
-    return {t(key): st.column_config.Column(width="small") for key in short}
+    """The pillar table shares its row with the trend chart: at 1366 px its last column was cut.
+    Widths in pixels that add up to what the row gives it there (≈ 500 px), the longest pillar
+    name ("Thể chế số, chỉ đạo điều hành") included."""
+    widths = {
+        "catalog.col.pillar": 190,
+        "dossier.col.score": 66,
+        "dossier.col.band": 58,
+        "dossier.col.points": 108,
+        "dossier.col.weight": 72,
+    }
+    return {t(key): st.column_config.Column(width=px) for key, px in widths.items()}
 
 
 def pillar_table(pillars: pd.DataFrame, catalog: Catalog) -> pd.DataFrame:
@@ -58,7 +65,7 @@ def pillar_table(pillars: pd.DataFrame, catalog: Catalog) -> pd.DataFrame:
                 f"{num(e, 2)} / {num(a, 2)}"
                 for e, a in zip(frame["earned"], frame["available"], strict=True)
             ],
-            t("catalog.col.weight"): [num(catalog.pillar(k).weight) for k in order],
+            t("dossier.col.weight"): [num(catalog.pillar(k).weight) for k in order],
         }
     )
 

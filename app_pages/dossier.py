@@ -23,10 +23,12 @@ from ui.heatmap import metric_delta
 from ui.loaders import (
     load_explanation,
     load_periods,
+    load_published_beside,
     load_scorecard,
     load_unit_score,
     load_units,
 )
+from ui.publication import composite_note
 from ui.selection import URL_PARAM, selected_period, sync_selected_unit
 from ui.text import current_language, day, month, num, rank_text, t
 from ui.unit_search import unit_picker
@@ -70,6 +72,7 @@ cols[0].metric(
     metric_delta(summary["delta"]),
     border=True,
 )
+cols[0].caption(composite_note(load_published_beside(period), code))
 cols[1].metric(t("dossier.dti_value"), num(summary["composite_01"], 3), border=True)
 cols[2].metric(t("dossier.band"), t(f"band.{band}"), border=True)
 ranked = band != Band.GREY

@@ -18,10 +18,12 @@ from ui.loaders import (
     load_boundaries,
     load_home_view,
     load_periods,
+    load_published_beside,
     load_tile_layout,
     map_geometry_url,
     map_tile_url,
 )
+from ui.publication import figures_note
 from ui.selection import open_dossier, selected_period
 from ui.text import current_language, month, num, t
 from ui.url_state import unknown_url_value, url_selectbox
@@ -79,6 +81,8 @@ home = load_home_view(
 units, view, summary = home.units, home.view, home.summary
 caption.caption(
     t("home.caption_period", period=month(period), version=catalog.version)
+    + " · "
+    + figures_note(load_published_beside(period))
     + " · "
     + t(
         "home.unit_counts",

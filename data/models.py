@@ -24,6 +24,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -392,6 +393,8 @@ class ScoreSnapshot(Base):
     period: Mapped[date] = mapped_column(Date)
     unit_code: Mapped[str] = mapped_column(ForeignKey("units.code"))
     catalog_version: Mapped[str] = mapped_column(String(20))
+    # sha256 of the catalog's content: stored scores are current only under the same content
+    catalog_hash: Mapped[str] = mapped_column(String(64), server_default="")
     data_version: Mapped[int] = mapped_column(Integer)
     composite: Mapped[float | None] = mapped_column(Float)
     coverage: Mapped[float] = mapped_column(Float)
@@ -439,6 +442,8 @@ class ScoreIndicatorSnapshot(Base):
     reported_at: Mapped[datetime | None] = mapped_column(DateTime)
     evidence_ref: Mapped[str | None] = mapped_column(String(300))
     applicable: Mapped[bool] = mapped_column(Boolean)
+    # a value that needed an evidence reference and had none: shown, but not scored
+    missing_evidence: Mapped[bool] = mapped_column(Boolean, server_default=false())
     points: Mapped[float | None] = mapped_column(Float)
     max_points: Mapped[float] = mapped_column(Float)
 
@@ -447,4 +452,118 @@ SNAPSHOT_TABLES = (
     ScoreIndicatorSnapshot.__table__,
     ScorePillarSnapshot.__table__,
     ScoreSnapshot.__table__,
+)
+
+
+# --- published results (frozen by the Steering Committee; never rewritten) --------------------
+
+
+class Publication(Base):
+    """One published month: who froze it, when, and exactly what produced its scores.
+
+    The catalog is kept whole (its YAML text, content hash and version) beside the data version,
+    so the month can be re-scored from its frozen inputs long after the catalog file changed.
+    """
+
+    __tablename__ = "publications"
+    __table_args__ = (UniqueConstraint("period", name="publication_period"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    period: Mapped[date] = mapped_column(Date)
+    catalog_version: Mapped[str] = mapped_column(String(20))
+    catalog_hash: Mapped[str] = mapped_column(String(64))
+    catalog_text: Mapped[str] = mapped_column(Text)
+    data_version: Mapped[int] = mapped_column(Integer)
+    snapshot_computed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    published_by: Mapped[str] = mapped_column(String(120))
+    published_at: Mapped[datetime] = mapped_column(DateTime)
+    input_rows: Mapped[int] = mapped_column(Integer)
+
+
+class PublishedUnitScore(Base):
+    __tablename__ = "published_unit_scores"
+    __table_args__ = (UniqueConstraint("publication_id", "unit_code", name="publication_unit"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    publication_id: Mapped[int] = mapped_column(ForeignKey("publications.id"), index=True)
+    unit_code: Mapped[str] = mapped_column(ForeignKey("units.code"))
+    peer_group: Mapped[str] = mapped_column(String(20))  # as it stood: peer ranks depend on it
+    composite: Mapped[float | None] = mapped_column(Float)
+    coverage: Mapped[float] = mapped_column(Float)
+    reported: Mapped[int] = mapped_column(Integer)
+    expected: Mapped[int] = mapped_column(Integer)
+    last_update: Mapped[datetime | None] = mapped_column(DateTime)
+    band: Mapped[str] = mapped_column(String(10))
+    rank_level: Mapped[int | None] = mapped_column(Integer)
+    rank_peer: Mapped[int | None] = mapped_column(Integer)
+    delta: Mapped[float | None] = mapped_column(Float)
+    rank_delta: Mapped[int | None] = mapped_column(Integer)
+
+
+class PublishedPillarScore(Base):
+    __tablename__ = "published_pillar_scores"
+    __table_args__ = (
+        UniqueConstraint("publication_id", "unit_code", "pillar", name="publication_unit_pillar"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    publication_id: Mapped[int] = mapped_column(ForeignKey("publications.id"), index=True)
+    unit_code: Mapped[str] = mapped_column(ForeignKey("units.code"))
+    pillar: Mapped[str] = mapped_column(String(40))
+    earned: Mapped[float] = mapped_column(Float)
+    available: Mapped[float] = mapped_column(Float)
+    score_pct: Mapped[float | None] = mapped_column(Float)
+    band: Mapped[str] = mapped_column(String(10))
+
+
+class PublishedIndicatorScore(Base):
+    __tablename__ = "published_indicator_scores"
+    __table_args__ = (
+        UniqueConstraint(
+            "publication_id", "unit_code", "indicator_key", name="publication_unit_indicator"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    publication_id: Mapped[int] = mapped_column(ForeignKey("publications.id"), index=True)
+    unit_code: Mapped[str] = mapped_column(ForeignKey("units.code"))
+    indicator_key: Mapped[str] = mapped_column(String(60))
+    value: Mapped[float | None] = mapped_column(Float)
+    value_period: Mapped[date | None] = mapped_column(Date)
+    source_type: Mapped[str | None] = mapped_column(String(20))
+    reported_at: Mapped[datetime | None] = mapped_column(DateTime)
+    evidence_ref: Mapped[str | None] = mapped_column(String(300))
+    applicable: Mapped[bool] = mapped_column(Boolean)
+    points: Mapped[float | None] = mapped_column(Float)
+    max_points: Mapped[float] = mapped_column(Float)
+
+
+class PublishedInput(Base):
+    """A measures-frame row the published month's scoring read, as it stood when published.
+
+    Columns the scoring layer may add later travel in ``extra`` (JSON), so a re-score gets back
+    the very frame that was scored.
+    """
+
+    __tablename__ = "published_inputs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    publication_id: Mapped[int] = mapped_column(ForeignKey("publications.id"), index=True)
+    unit_code: Mapped[str] = mapped_column(String(5))
+    indicator_key: Mapped[str] = mapped_column(String(60))
+    period: Mapped[date] = mapped_column(Date)
+    value: Mapped[float | None] = mapped_column(Float)
+    source_type: Mapped[str | None] = mapped_column(String(20))
+    reported_at: Mapped[datetime | None] = mapped_column(DateTime)
+    evidence_ref: Mapped[str | None] = mapped_column(String(300))
+    applicable: Mapped[bool | None] = mapped_column(Boolean)
+    extra: Mapped[str | None] = mapped_column(Text)
+
+
+PUBLICATION_TABLES = (
+    PublishedInput.__table__,
+    PublishedIndicatorScore.__table__,
+    PublishedPillarScore.__table__,
+    PublishedUnitScore.__table__,
+    Publication.__table__,
 )

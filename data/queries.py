@@ -95,11 +95,14 @@ def read_indicator_measures(engine: Engine) -> pd.DataFrame:
         IndicatorValue.source_type,
         IndicatorValue.reported_at,
         IndicatorValue.evidence_ref,
+        IndicatorValue.verified_by,
+        IndicatorValue.verified_at,
     )
     with engine.connect() as conn:
         frame = pd.read_sql(query, conn)
     frame["period"] = pd.to_datetime(frame["period"]).dt.date
     frame["reported_at"] = pd.to_datetime(frame["reported_at"])
+    frame["verified_at"] = pd.to_datetime(frame["verified_at"])
     return frame
 
 
@@ -121,6 +124,7 @@ class SnapshotState:
     last_period: date
     months: int
     computed_at: datetime
+    catalog_hash: str = ""  # the catalog's content hash (what "current" is judged on)
 
     @property
     def identity(self) -> tuple[str, int, str]:
@@ -138,14 +142,17 @@ def _snapshot_state(conn: Connection) -> SnapshotState | None:
             func.max(ScoreSnapshot.period),
             func.count(func.distinct(ScoreSnapshot.period)),
             func.max(ScoreSnapshot.computed_at),
+            ScoreSnapshot.catalog_hash,
         )
-        .group_by(ScoreSnapshot.catalog_version, ScoreSnapshot.data_version)
+        .group_by(
+            ScoreSnapshot.catalog_version, ScoreSnapshot.data_version, ScoreSnapshot.catalog_hash
+        )
         .order_by(func.max(ScoreSnapshot.computed_at).desc())
         .limit(1)
     ).first()
     if row is None:
         return None
-    return SnapshotState(row[0], int(row[1]), row[2], row[3], int(row[4]), row[5])
+    return SnapshotState(row[0], int(row[1]), row[2], row[3], int(row[4]), row[5], row[6] or "")
 
 
 def snapshot_state(engine: Engine) -> SnapshotState | None:
@@ -210,6 +217,7 @@ SNAPSHOT_INDICATOR_COLUMNS = [
     "reported_at",
     "evidence_ref",
     "applicable",
+    "missing_evidence",
     "points",
     "max_points",
 ]
@@ -224,12 +232,16 @@ def write_snapshots(
     catalog_version: str,
     data_version: int,
     computed_at: datetime,
+    catalog_hash: str = "",
 ) -> None:
     """Replace every stored snapshot with these, in one transaction (all or nothing)."""
     unit_rows = _records(units, SNAPSHOT_UNIT_COLUMNS)
     for row in unit_rows:
         row.update(
-            catalog_version=catalog_version, data_version=data_version, computed_at=computed_at
+            catalog_version=catalog_version,
+            catalog_hash=catalog_hash,
+            data_version=data_version,
+            computed_at=computed_at,
         )
     with engine.begin() as conn:
         for table in SNAPSHOT_TABLES:

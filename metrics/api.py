@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import pandas as pd
 from sqlalchemy import Engine
 
+from common.periods import month_end
 from data.queries import (
     read_indicator_snapshots,
     read_pillar_snapshots,
@@ -42,6 +43,22 @@ class UnknownUnit(LookupError):
 def available_periods(engine: Engine) -> list[date]:
     """Months with stored scores, oldest first."""
     return read_snapshot_periods(engine)
+
+
+# Units file a month's reports in the first days of the next month (DOMAIN: "a few days into
+# the next month"); until this many days after a month's end it is still being reported, and a
+# missing value there is a report not yet due, not a gap. Pages open on the newest closed month.
+REPORTING_WINDOW_DAYS = 10
+
+
+def default_period(periods: list[date], today: date | None = None) -> date | None:
+    """The month pages open on: the newest whose reporting window has closed (the newest of
+    all when none has closed yet). A month still being reported stays selectable."""
+    if not periods:
+        return None
+    today = today or date.today()
+    closed = [p for p in periods if month_end(p) + timedelta(days=REPORTING_WINDOW_DAYS) < today]
+    return closed[-1] if closed else periods[-1]
 
 
 def resolve_period(engine: Engine, period: date | None) -> date:
@@ -93,7 +110,10 @@ def period_scores(engine: Engine, period: date, catalog: Catalog | None = None) 
     indicators = indicators[indicators["indicator_key"].isin(by_key)].assign(
         pillar=lambda f: f["indicator_key"].map(lambda k: by_key[k].pillar),
         scored=lambda f: f["indicator_key"].map(lambda k: by_key[k].scored),
-        reported=lambda f: f["value"].notna() & f["applicable"].astype(bool),
+        # a value without its required evidence is shown but counts as missing
+        reported=lambda f: (
+            f["value"].notna() & f["applicable"].astype(bool) & ~f["missing_evidence"].astype(bool)
+        ),
     )
     pillars = read_pillar_snapshots(engine, period=period)
     pillars["weight"] = pillars["pillar"].map({p.key: p.weight for p in catalog.pillars})

@@ -6,8 +6,10 @@ edit-and-reload shows all that is wrong with a catalog.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, field, replace
 from enum import StrEnum
 from functools import lru_cache
 from itertools import pairwise
@@ -89,6 +91,12 @@ class Indicator:
     basis: Basis = Basis.CURRENT
     worst: float | None = None  # lower-is-better ratio: the value that earns 0 points
     scored: bool = True
+    # The commune itself can move the value (False: an operator's site, population coverage).
+    controllable: bool = True
+    # A value stays valid until replaced (a stock); False for counts and flows of one month.
+    carry_forward: bool = False
+    # Scores only with an evidence reference (else it counts as missing).
+    evidence_required: bool = False
 
 
 @dataclass(frozen=True)
@@ -114,6 +122,13 @@ class Catalog:
     max_age_months: dict[Frequency, int]
     pillars: tuple[Pillar, ...]
     indicators: tuple[Indicator, ...]
+    # sha256 of the validated content: any edit to a weight, threshold or rule changes it, so
+    # stored scores are judged by what the catalog says, not by whether its version was bumped.
+    content_hash: str = field(default="", compare=False)
+
+    def __post_init__(self) -> None:
+        if not self.content_hash:
+            object.__setattr__(self, "content_hash", content_hash(self))
 
     def pillar(self, key: str) -> Pillar:
         return next(p for p in self.pillars if p.key == key)
@@ -128,14 +143,17 @@ class Catalog:
     def with_weights(self, weights: dict[str, float]) -> Catalog:
         """The same catalog with other pillar weights (for rank-stability checks)."""
         pillars = tuple(Pillar(p.key, weights.get(p.key, p.weight), p.label) for p in self.pillars)
-        return Catalog(
-            self.version,
-            sum(p.weight for p in pillars),
-            self.bands,
-            self.max_age_months,
-            pillars,
-            self.indicators,
+        return replace(
+            self, total_points=sum(p.weight for p in pillars), pillars=pillars, content_hash=""
         )
+
+
+def content_hash(catalog: Catalog) -> str:
+    """sha256 of a canonical JSON dump of everything the catalog declares (hash excluded)."""
+    content = asdict(catalog)
+    content.pop("content_hash", None)
+    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
 class CatalogError(ValueError):
@@ -202,6 +220,16 @@ def _steps_problems(steps: tuple[Step, ...], direction: Direction, max_points: f
     return problems
 
 
+def _flag(raw: Any, where: str, field: str, problems: _Problems, default: bool | None) -> bool:
+    """A yes/no field; ``default`` None means the catalog must say it on every indicator."""
+    if raw is None and default is not None:
+        return default
+    if not isinstance(raw, bool):
+        problems.append(f"{where}: {field} must be true or false, not {raw!r}")
+        return False
+    return raw
+
+
 def _rule(raw: Any, where: str, problems: _Problems) -> Rule:
     if not isinstance(raw, dict):
         problems.append(f"{where}: missing rule")
@@ -261,6 +289,11 @@ def _indicator(raw: dict[str, Any], pillar_keys: set[str], problems: _Problems) 
         basis=_enum(Basis, raw.get("basis", "current"), where, "basis", problems),
         worst=worst_value,
         scored=scored,
+        controllable=_flag(raw.get("controllable"), where, "controllable", problems, None),
+        carry_forward=_flag(raw.get("carry_forward"), where, "carry_forward", problems, None),
+        evidence_required=_flag(
+            raw.get("evidence_required"), where, "evidence_required", problems, False
+        ),
     )
 
 

@@ -4,12 +4,16 @@ Every function takes plain values or DataFrames and the catalog; nothing here re
 or knows about Streamlit. Rules (see ``catalog.yaml`` for the numbers):
 
 * an indicator's points come from its own value and target only (distance to target);
-* a pillar's score is the share of the points available on its *reported* indicators (0–100 %);
-  missing values are never filled in — they lower the unit's coverage instead;
+* a pillar's score is the points earned over the points of *all* its applicable scored
+  indicators (0–100 %): a missing value earns 0 points and lowers the unit's coverage, so
+  withholding a value never raises a score or a band (a not-applicable indicator counts
+  neither as earned nor as available);
 * the composite is the pillar scores weighted by the pillar weights (0–100; with every value
   reported it equals the sum of the points earned), shown to leaders also as 0–1;
 * the band is green / yellow / red by the composite, except: grey when coverage or freshness is
-  below the declared minimum, and never green while any pillar is red (non-compensatory).
+  below the declared minimum, and never green while any pillar is red (non-compensatory);
+  freshness is the unit's own newest report (self-reported and verified indicators), not the
+  month-end stamp of automatic values.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ import pandas as pd
 
 from common.periods import months_before, period_end
 from metrics.bands import Band
-from metrics.catalog import Bands, Basis, Catalog, Direction, Indicator, RuleType
+from metrics.catalog import Bands, Basis, Catalog, Direction, Indicator, RuleType, SourceType
 
 # Scores are rounded before they meet a threshold, so float noise (49.99999999999999 for an
 # exact 50) never drops a unit a band.
@@ -117,15 +121,44 @@ def latest_values(measures: pd.DataFrame, catalog: Catalog, period: date) -> pd.
 
     ``measures``: unit_code, indicator_key, period, value, source_type, reported_at, and
     optionally applicable (False for a measure that does not apply to the unit that month).
-    A value counts when it describes ``period`` or a month at most ``max_age_months`` (by the
-    indicator's update frequency) before it.
+    A value counts when it describes ``period``; a ``carry_forward`` indicator's value (a stock
+    that stays valid) also counts for the months after it, up to ``max_age_months`` by its
+    update frequency. A count or flow "in the month" not reported for ``period`` is missing.
     """
-    max_age = {i.key: catalog.max_age_months[i.frequency] for i in catalog.indicators}
+    max_age = {
+        i.key: catalog.max_age_months[i.frequency] if i.carry_forward else 1
+        for i in catalog.indicators
+    }
     frame = measures[measures["indicator_key"].isin(max_age.keys())]
     oldest = frame["indicator_key"].map(lambda key: months_before(period, max_age[key] - 1))
     in_window = (frame["period"] <= period) & (frame["period"] >= oldest)
     frame = frame[in_window].sort_values(["unit_code", "indicator_key", "period"])
     return frame.groupby(["unit_code", "indicator_key"], as_index=False).tail(1)
+
+
+def _blank(values: pd.Series) -> pd.Series:
+    return values.isna() | (values.astype("string").str.strip() == "")
+
+
+def _check_evidence(frame: pd.DataFrame, catalog: Catalog) -> pd.DataFrame:
+    """Flag values without the evidence their indicator requires, and downgrade unattested
+    "verified" values.
+
+    A value of an ``evidence_required`` indicator with no evidence reference is kept for display
+    but not scored: it counts as missing (``missing_evidence``). A "verified" value needs both a
+    verifier and a verification date; without them it is treated as self-reported (it still
+    scores if its evidence is there, it just does not claim a verification it lacks).
+    """
+    needs = frame["indicator_key"].map({i.key: i.evidence_required for i in catalog.indicators})
+    evidence = frame["evidence_ref"] if "evidence_ref" in frame else pd.Series(pd.NA, frame.index)
+    missing = needs.astype(bool) & frame["value"].notna() & _blank(evidence)
+    frame = frame.assign(missing_evidence=missing.astype(bool))
+    if "source_type" in frame:
+        verifier = frame["verified_by"] if "verified_by" in frame else pd.Series(pd.NA, frame.index)
+        when = frame["verified_at"] if "verified_at" in frame else pd.Series(pd.NA, frame.index)
+        unattested = (frame["source_type"] == "verified") & (_blank(verifier) | when.isna())
+        frame.loc[unattested, "source_type"] = "self_reported"
+    return frame
 
 
 def score_indicators(
@@ -150,7 +183,8 @@ def score_indicators(
         frame["applicable"] = frame["applicable"].astype("boolean").fillna(True).astype(bool)
     else:
         frame["applicable"] = True
-    frame["reported"] = frame["value"].notna() & frame["applicable"]
+    frame = _check_evidence(frame, catalog)
+    frame["reported"] = frame["value"].notna() & frame["applicable"] & ~frame["missing_evidence"]
     # A year-to-date value is paced by the month it describes, not the month being scored
     # (December's count, still valid in January, is a full year's count).
     frame["points"] = [
@@ -167,9 +201,11 @@ def score_indicators(
 
 
 def score_pillars(indicators: pd.DataFrame, catalog: Catalog) -> pd.DataFrame:
-    """Per unit × pillar: points earned and available on reported scored indicators, share, band."""
+    """Per unit × pillar: points earned and available on applicable scored indicators, share,
+    band. A missing value's points stay available and unearned: the pillar share is never the
+    average of what the unit chose to report."""
     scored = indicators[indicators["scored"] & indicators["applicable"]].assign(
-        available=lambda f: f["max_points"].where(f["reported"], 0.0),
+        available=lambda f: f["max_points"],
         earned=lambda f: f["points"].fillna(0.0),
     )
     pillars = scored.groupby(["unit_code", "pillar"], as_index=False).agg(
@@ -205,6 +241,18 @@ def days_since_update(last_update: pd.Series, period: date) -> pd.Series:
     return (end - pd.to_datetime(last_update)).dt.days
 
 
+def own_last_update(indicators: pd.DataFrame, catalog: Catalog) -> pd.Series:
+    """Per unit, the newest ``reported_at`` of the values it reports itself (the catalog's
+    self-reported and verified indicators) that count this period.
+
+    Automatic values are stamped by their systems at the month's end, so counting them would make
+    every unit look fresh whatever it last reported.
+    """
+    own_keys = {i.key for i in catalog.indicators if i.source_type is not SourceType.AUTO}
+    own = indicators[indicators["reported"] & indicators["indicator_key"].isin(own_keys)]
+    return pd.to_datetime(own["reported_at"]).groupby(own["unit_code"]).max()
+
+
 def score_units(
     indicators: pd.DataFrame, pillars: pd.DataFrame, catalog: Catalog, period: date
 ) -> pd.DataFrame:
@@ -214,8 +262,8 @@ def score_units(
     per_unit = scored.groupby("unit_code").agg(
         reported=("reported", "sum"),
         expected=("reported", "size"),
-        last_update=("reported_at", "max"),
     )
+    per_unit["last_update"] = own_last_update(scored, catalog).reindex(per_unit.index)
     per_unit["composite"] = composite_from_pillars(pillars, weights)
     per_unit["composite_01"] = per_unit["composite"] / 100
     per_unit["coverage"] = per_unit["reported"] / per_unit["expected"]

@@ -151,10 +151,14 @@ def stored_history_complete(state: SnapshotState) -> bool:
 
 
 def scores_current(state: SnapshotState | None, version: int, catalog: Catalog) -> bool:
-    """Whether stored scores in ``state`` are complete and come from this data and catalog."""
+    """Whether stored scores in ``state`` are complete and come from this data and catalog.
+
+    The catalog is matched on its content hash, not its version string: a weight or threshold
+    edited without bumping the version still makes the stored scores stale.
+    """
     return (
         state is not None
-        and (state.catalog_version, state.data_version) == (catalog.version, version)
+        and (state.catalog_hash, state.data_version) == (catalog.content_hash, version)
         and stored_history_complete(state)
     )
 
@@ -234,6 +238,7 @@ def _store(
         engine,
         *(stack_history(history, part) for part in ("units", "pillars", "indicators")),
         catalog_version=catalog.version,
+        catalog_hash=catalog.content_hash,
         data_version=version,
         computed_at=datetime.now(),  # a new identity per write: score caches follow it
     )

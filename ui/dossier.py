@@ -12,10 +12,12 @@ import streamlit as st
 from geo.palette import BAND_STYLES
 from metrics.bands import Band
 from metrics.catalog import Catalog
+from metrics.explain import DISPLAY_DECIMALS, display_decimals
 from ui.heatmap import signed
 from ui.text import current_language, day, month, num, t
 
-UNIT_DECIMALS = {"percent": 1, "per_10k": 2, "count": 0, "count_per_month": 0, "flag": 0}
+# One precision table for the dossier and the plans that are checked at it (metrics.explain).
+UNIT_DECIMALS = DISPLAY_DECIMALS
 
 
 def format_value(value: float | None, unit: str) -> str:
@@ -23,7 +25,7 @@ def format_value(value: float | None, unit: str) -> str:
         return "–"
     if unit == "flag":
         return t("common.yes") if value >= 1 else t("common.no")
-    text = num(value, UNIT_DECIMALS.get(unit, 1))
+    text = num(value, display_decimals(unit))
     return f"{text}%" if unit == "percent" else text
 
 
@@ -79,13 +81,20 @@ def indicator_table(indicators: pd.DataFrame, catalog: Catalog) -> pd.DataFrame:
         row = by_key.loc[indicator.key] if indicator.key in by_key.index else None
         reported = row is not None and bool(row["reported"])
         applicable = row is None or bool(row["applicable"])
+        no_evidence = row is not None and bool(row.get("missing_evidence", False))
         rows.append(
             {
                 t("catalog.col.indicator"): indicator.label.in_language(lang),
                 t("catalog.col.pillar"): catalog.pillar(indicator.pillar).label.in_language(lang),
                 t("dossier.col.value"): format_value(row["value"], indicator.unit)
                 if reported
-                else (t("dossier.not_applicable") if not applicable else t("dossier.not_reported")),
+                else (
+                    t("dossier.missing_evidence", value=format_value(row["value"], indicator.unit))
+                    if no_evidence
+                    else (
+                        t("dossier.not_applicable") if not applicable else t("dossier.not_reported")
+                    )
+                ),
                 t("dossier.col.target"): format_value(indicator.target, indicator.unit),
                 t("dossier.col.points"): (
                     f"{num(row['points'], 2)} / {num(indicator.max_points, 2)}"

@@ -7,6 +7,7 @@ import streamlit as st
 from metrics import UnitExplanation
 from metrics.bands import Band
 from metrics.catalog import Catalog
+from metrics.explain import CLEARANCE
 from ui.dossier import format_value
 from ui.text import current_language, num, t
 
@@ -56,22 +57,34 @@ def _next_band(explanation: UnitExplanation, catalog: Catalog) -> None:
         if plan.stale:
             st.markdown(t("explain.stale"))
     else:
-        st.markdown(t("explain.to_band", band=t(f"band.{plan.target_band}")))
-        for step in plan.improvements:
-            unit = catalog.indicator(step.key).unit
-            st.markdown(
-                t(
-                    "explain.improvement_line",
-                    indicator=_label(catalog, step.key),
-                    value=format_value(step.value, unit),
-                    needed=format_value(step.needed_value, unit),
-                    gain=num(step.composite_gain, 2),
-                )
-            )
-        st.caption(
-            t(
-                "explain.after",
-                composite=num(plan.composite_after, 1),
-                band=t(f"band.{plan.band_after}"),
-            )
+        _plan_lines(explanation, catalog)
+
+
+def _plan_lines(explanation: UnitExplanation, catalog: Catalog) -> None:
+    plan = explanation.next_band
+    band = t(f"band.{plan.target_band}")
+    st.markdown(t("explain.to_band", band=band))
+    for step in plan.improvements:
+        unit = catalog.indicator(step.key).unit
+        line = t(
+            "explain.improvement_line",
+            indicator=_label(catalog, step.key),
+            value=format_value(step.value, unit),
+            needed=format_value(step.needed_value, unit),
+            gain=num(step.composite_gain, 2),
         )
+        st.markdown(line if step.controllable else f"{line} {t('explain.others_tag')}")
+    if plan.needs_others:
+        others = ", ".join(_label(catalog, key) for key in plan.needs_others)
+        st.warning(t("explain.needs_others", indicators=others))
+    if not plan.reached:
+        st.warning(t("explain.unreachable", band=band))
+    st.caption(
+        t(
+            "explain.after",
+            composite=num(plan.composite_after, 2),
+            band=t(f"band.{plan.band_after}"),
+        )
+        + " "
+        + t("explain.as_displayed", margin=num(CLEARANCE, 2))
+    )

@@ -16,6 +16,7 @@ from data.settings import PROJECT_ROOT, Settings, load_settings
 from geo.assets import install_leaflet_assets
 from i18n import DEFAULT_LANGUAGE, LANGUAGES
 from metrics import default_catalog
+from metrics.api import default_period
 from metrics.snapshots import scores_current, stored_history_complete
 from ui.components import literal
 from ui.loaders import (
@@ -205,9 +206,11 @@ def period_filter() -> date | None:
     if from_url and from_url not in {p.strftime("%m/%Y") for p in periods}:
         # The widget drops an unknown value silently; say so, then show the newest month.
         st.warning(t("frame.unknown_period", value=literal(from_url)), icon=":material/event_busy:")
+    newest_first = list(reversed(periods))
     chosen = st.sidebar.selectbox(
         t("frame.period"),
-        list(reversed(periods)),
+        newest_first,
+        index=newest_first.index(default_period(periods)),
         format_func=lambda p: p.strftime("%m/%Y"),  # language-neutral: it is also the URL value
         key=PERIOD_KEY,
         bind="query-params",

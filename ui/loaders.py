@@ -55,6 +55,7 @@ from metrics import (
     stability,
     unit_score,
 )
+from metrics.publication import PublishedBeside, published_beside_current, published_months
 from ui.heatmap import HomeView, home_view
 from ui.problems import stop_on_database_error
 from ui.text import current_language
@@ -358,3 +359,23 @@ def load_database_info() -> DatabaseInfo:
 def boundaries_preparing() -> bool:
     """Whether the configured boundaries are still being prepared in the background."""
     return load_boundaries().preparing
+
+
+# --- published results beside the provisional figures ----------------------------------------
+
+
+@st.cache_data(ttl=CACHE_TTL_S, max_entries=32, show_spinner=False)
+def _published_beside(
+    url: str, identity: tuple[str, int, str], published: tuple[date, ...], period: date
+) -> PublishedBeside | None:
+    del url, published  # the list of published months is part of the key: a new one shows
+    return _verified(identity, published_beside_current(get_engine(), period))
+
+
+@page_loader
+def load_published_beside(period: date) -> PublishedBeside | None:
+    """``period``'s published figures beside the current ones, or None when unpublished."""
+    published = tuple(published_months(get_engine()))  # one small query: publishing is rare
+    if period not in published:
+        return None
+    return _from_scores(_published_beside, published, period)

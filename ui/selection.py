@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from metrics.api import default_period
+
 SELECTED_UNIT_KEY = "selected_unit"
 URL_PARAM = "unit"
 
@@ -26,11 +28,11 @@ def sync_selected_unit(known_codes: set[str]) -> str | None:
 
 
 def selected_period(periods: list) -> object | None:
-    """The period chosen in the sidebar (the newest when none is chosen yet)."""
+    """The period chosen in the sidebar (the newest closed month when none is chosen yet)."""
     if not periods:
         return None
     chosen = st.session_state.get("period")
-    return chosen if chosen in periods else periods[-1]
+    return chosen if chosen in periods else default_period(periods)
 
 
 def open_dossier(code: str) -> None:

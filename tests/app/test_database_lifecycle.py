@@ -24,6 +24,7 @@ from data.db import get_engine, reset_engine
 from data.demo import regenerate
 from data.settings import load_settings
 from metrics import refresh_snapshots
+from metrics.api import default_period
 from tests.app.conftest import TEST_DEMO_SCALE, open_app
 from tests.conftest import POSTGRES_URL, require_postgres
 from ui import loaders, preparation
@@ -35,8 +36,11 @@ REGENERATED_END = date(2026, 3, 16)
 REGENERATED_NEWEST = date(2026, 2, 1)
 
 
-def newest_month_for(end: date) -> date:
-    return add_months(end, -1)  # the last month that ended before the end date
+def newest_month_for(end: date) -> date | None:
+    """The month the pages open on for demo data ending on ``end`` (generated today): the last
+    month that ended before ``end``, or the one before while its reports are still due."""
+    last, before = add_months(end, -1), add_months(end, -2)
+    return default_period([before, last], end)
 
 
 def _forget_everything() -> None:
@@ -69,7 +73,7 @@ def test_a_data_load_never_pairs_the_new_data_version_with_old_scores(
     own_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(loaders, "STORE_RECHECK_S", 0.0)  # every call asks the database
-    old_newest = newest_month_for(date.today())
+    old_newest = add_months(date.today(), -1)  # the newest stored month
     assert load_periods()[-1] == old_newest
     engine = get_engine()
     regenerate(engine, seed=11, scale=float(TEST_DEMO_SCALE), end_date=REGENERATED_END)

@@ -88,10 +88,12 @@ def test_a_search_without_match_says_so_in_vietnamese(app_env: Path) -> None:
 
 def test_ranks_show_how_many_units_they_are_out_of(app_env: Path) -> None:
     from data.db import get_engine
-    from metrics import scorecard
+    from metrics import available_periods, scorecard
+    from metrics.api import default_period
 
     at = open_app(DOSSIER)
-    card = scorecard(get_engine())
+    engine = get_engine()
+    card = scorecard(engine, default_period(available_periods(engine)))  # the month shown
     rated = card[card["band"] != "grey"]
     unit = rated.iloc[0]
     at.selectbox(key=SELECTED_UNIT_KEY).select(unit["unit_code"]).run()

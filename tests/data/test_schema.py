@@ -30,6 +30,11 @@ EXPECTED_TABLES = {
     "infra_sites",
     "infra_site_status_history",
     "import_batches",
+    "publications",
+    "published_unit_scores",
+    "published_pillar_scores",
+    "published_indicator_scores",
+    "published_inputs",
 }
 
 

@@ -13,7 +13,7 @@ from shapely.geometry import shape
 from sqlalchemy import create_engine
 
 from data.registry import load_units
-from metrics.api import scorecard
+from metrics.api import available_periods, default_period, scorecard
 from tests.e2e.conftest import SCREENSHOTS, RecordedPage, recorded_page, wait_until_ready
 
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
@@ -81,10 +81,10 @@ class Target:
 
 
 def scored_units(database: Path) -> pd.DataFrame:
-    """The newest month's scorecard, read from the server's database like the home page does."""
+    """The scorecard of the month the home page opens on, read from the server's database."""
     engine = create_engine(f"sqlite:///{database}")
     try:
-        return scorecard(engine)
+        return scorecard(engine, default_period(available_periods(engine)))
     finally:
         engine.dispose()
 

@@ -110,3 +110,35 @@ def test_loading_from_a_file(tmp_path: Path) -> None:
     broken.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     with pytest.raises(CatalogError, match="missing catalog version"):
         load_catalog(broken)
+
+
+def test_controllable_and_carry_forward_must_be_said_on_every_indicator() -> None:
+    data = small_catalog_data()
+    by_key = {i["key"]: i for i in data["indicators"]}
+    del by_key["online"]["controllable"]
+    by_key["plan"]["carry_forward"] = "yes"  # a string is not a yes/no
+    with pytest.raises(CatalogError) as caught:
+        parse_catalog(data)
+    problems = caught.value.problems
+    assert "indicator 'online': controllable must be true or false, not None" in problems
+    assert "indicator 'plan': carry_forward must be true or false, not 'yes'" in problems
+    assert len(problems) == 2
+
+
+def test_the_catalog_marks_what_the_commune_controls_and_what_stays_valid() -> None:
+    catalog = load_catalog(CATALOG_FILE)
+    # An operator builds the network: the commune cannot move these itself.
+    for key in ("centre_5g_on_air", "population_5g_pct", "fibre_household_pct"):
+        assert not catalog.indicator(key).controllable, key
+    assert not catalog.indicator("security_incidents").controllable  # not a lever to advise
+    assert catalog.indicator("officials_dx_trained_pct").controllable
+    # A stock stays valid until replaced; a count "in the month" describes that month only.
+    assert catalog.indicator("officials_dx_trained_pct").carry_forward
+    in_the_month = [i for i in catalog.indicators if "in the month" in i.definition.en]
+    assert {i.key for i in in_the_month} == {
+        "dx_communication_posts",
+        "security_incidents",
+        "kol_livestreams",
+    }
+    assert not any(i.carry_forward for i in in_the_month)
+    assert not any(i.carry_forward for i in catalog.indicators if i.unit == "count_per_month")

@@ -103,9 +103,11 @@ def test_low_coverage_is_grey_not_imputed(small_catalog: Catalog) -> None:
     assert unit["coverage"] == pytest.approx(0.6)
     assert unit["reported"] == 3 and unit["expected"] == 5
     assert unit["band"] == "grey"
-    # Pillar shares use only what was reported: gov 4 of 4 available points = 100 %.
+    # The missing backlog earns 0 of its 2 points, never the pillar's average: online 80 → 3,
+    # incidents 0 → 1, backlog missing → 0: gov 4 of 6 = 66.67 %, not 4 of 4 = 100 %.
     gov = score_period(data, small_catalog, ["A"], JUNE).pillars.set_index("pillar").loc["gov"]
-    assert gov["score_pct"] == pytest.approx(100.0)
+    assert gov["score_pct"] == pytest.approx(400 / 6)
+    assert gov["available"] == 6.0
 
 
 def test_a_unit_with_no_data_at_all_is_grey(small_catalog: Catalog) -> None:
@@ -159,3 +161,47 @@ def test_an_exact_threshold_is_not_lost_to_float_noise(small_catalog: Catalog) -
     unit = score_period(data, small_catalog, ["A"], JUNE).units.iloc[0]
     assert unit["composite"] == pytest.approx(50.0)
     assert unit["band"] == "yellow"
+
+
+def test_a_carried_forward_stock_scores_and_a_carried_forward_count_does_not(
+    small_catalog: Catalog,
+) -> None:
+    # May: plan 1 (a stock, carry_forward, quarterly: valid 3 months) and incidents 0 (a count of
+    # the month, not carried). June reports online 80, backlog 0, meetings 2 only.
+    # June: plan from May counts → 2 points; incidents from May is missing → 4 of 5 reported.
+    may = measures(rows("A", [("plan", 1), ("incidents", 0)]), period=date(2026, 5, 1))
+    june = measures(rows("A", [("online", 80), ("backlog", 0), ("meetings", 2)]))
+    scores = score_period(pd.concat([may, june]), small_catalog, ["A"], JUNE)
+    by_key = scores.indicators.set_index("indicator_key")
+    assert by_key.loc["plan", "reported"] and by_key.loc["plan", "points"] == 2.0
+    assert by_key.loc["plan", "value_period"] == date(2026, 5, 1)
+    assert not by_key.loc["incidents", "reported"]
+    assert scores.units.iloc[0]["reported"] == 4
+
+
+@pytest.mark.parametrize(
+    ("reported", "band"), [(date(2026, 4, 29), "grey"), (date(2026, 4, 30), "green")]
+)
+def test_freshness_is_the_units_own_last_report(
+    small_catalog: Catalog, reported: date, band: str
+) -> None:
+    # End of June is 1 July 00:00. Own values (meetings, plan: self-reported) reported on
+    # 29 April are 63 days old → grey; on 30 April, 62 days → not grey. The automatic values
+    # are stamped 1 July and must not make the unit look fresh.
+    # Scores (full report): gov 6 of 6, society 4 of 4 → 100, green.
+    data = measures(rows("A", FULL_REPORT))
+    own = data["indicator_key"].isin(["meetings", "plan"])
+    data.loc[own, "reported_at"] = datetime.combine(reported, datetime.min.time())
+    data.loc[~own, "reported_at"] = datetime(2026, 7, 1)
+    unit = score_period(data, small_catalog, ["A"], JUNE).units.iloc[0]
+    assert unit["days_since_update"] == (date(2026, 7, 1) - reported).days
+    assert unit["band"] == band
+
+
+def test_automatic_values_give_no_last_update(small_catalog: Catalog) -> None:
+    # Only online, incidents and backlog (automatic, stamped 5 July): the unit itself reported
+    # nothing, so it has no last update (the old rule took 5 July).
+    data = measures(rows("A", [("online", 80), ("incidents", 0), ("backlog", 0)]))
+    unit = score_period(data, small_catalog, ["A"], JUNE).units.iloc[0]
+    assert pd.isna(unit["last_update"]) and pd.isna(unit["days_since_update"])
+    assert unit["band"] == "grey"

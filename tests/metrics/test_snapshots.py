@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import copy
+from dataclasses import replace
 from datetime import date, datetime
 
 import pandas as pd
 import pytest
+import yaml
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
+from common.periods import FIRST_PERIOD
 from data.db import exclusive_write, score_lock
 from data.demo import generate_into
 from data.queries import (
@@ -20,6 +24,7 @@ from data.queries import (
     write_snapshots,
 )
 from metrics import available_periods, default_catalog, refresh_snapshots, scorecard
+from metrics.catalog import CATALOG_FILE, parse_catalog
 from metrics.snapshots import add_ranks, scores_current, stored_history_complete
 from tests.reference import registry_count
 
@@ -233,15 +238,54 @@ def test_a_failed_write_leaves_the_previous_scores(demo_engine: Engine) -> None:
 
 def test_scores_are_current_only_for_this_data_and_catalog_and_a_whole_history() -> None:
     catalog = default_catalog()
-    whole = SnapshotState(catalog.version, 5, date(2025, 7, 1), date(2025, 9, 1), 3, datetime.now())
+    whole = SnapshotState(
+        catalog.version,
+        5,
+        date(2025, 7, 1),
+        date(2025, 9, 1),
+        3,
+        datetime.now(),
+        catalog.content_hash,
+    )
     assert scores_current(whole, 5, catalog)
     assert not scores_current(whole, 6, catalog)  # new data loaded since
     assert not scores_current(None, 5, catalog)
-    older_catalog = SnapshotState(
-        "0.0-old", 5, whole.first_period, whole.last_period, 3, whole.computed_at
-    )
+    older_catalog = replace(whole, catalog_version="0.0-old", catalog_hash="0" * 64)
     assert not scores_current(older_catalog, 5, catalog)
-    newest_only = SnapshotState(
-        catalog.version, 5, date(2025, 8, 1), date(2025, 9, 1), 2, whole.computed_at
-    )
+    newest_only = replace(whole, first_period=date(2025, 8, 1), months=2)
     assert not scores_current(newest_only, 5, catalog)
+    before_hashes = replace(whole, catalog_hash="")  # stored before hashes were recorded
+    assert not scores_current(before_hashes, 5, catalog)
+
+
+def test_an_edit_without_a_new_version_string_makes_stored_scores_stale() -> None:
+    catalog = default_catalog()
+    stored = SnapshotState(
+        catalog.version, 5, FIRST_PERIOD, date(2025, 9, 1), 3, datetime.now(), catalog.content_hash
+    )
+    raw = yaml.safe_load(CATALOG_FILE.read_text(encoding="utf-8"))
+    assert scores_current(stored, 5, parse_catalog(copy.deepcopy(raw)))  # same content: current
+    # One weight moved between two awareness indicators, version string untouched.
+    edited = copy.deepcopy(raw)
+    edited["indicators"][0]["max_points"] += 0.5
+    edited["indicators"][1]["max_points"] -= 0.5
+    reweighted = parse_catalog(edited)
+    assert reweighted.version == catalog.version
+    assert not scores_current(stored, 5, reweighted)
+    # A threshold edited, version string untouched.
+    threshold = copy.deepcopy(raw)
+    threshold["bands"]["green_at_least"] = 81
+    assert not scores_current(stored, 5, parse_catalog(threshold))
+    assert not scores_current(stored, 5, catalog.with_weights({"awareness": 9}))
+
+
+def test_refresh_recomputes_after_an_edit_with_the_same_version(demo_engine: Engine) -> None:
+    refresh_snapshots(demo_engine)
+    assert snapshot_state(demo_engine).catalog_hash == default_catalog().content_hash
+    raw = yaml.safe_load(CATALOG_FILE.read_text(encoding="utf-8"))
+    raw["bands"]["yellow_at_least"] = 64
+    edited = parse_catalog(raw)
+    assert refresh_snapshots(demo_engine, edited).rebuilt
+    assert snapshot_state(demo_engine).catalog_hash == edited.content_hash
+    assert not refresh_snapshots(demo_engine, edited).rebuilt
+    assert refresh_snapshots(demo_engine).rebuilt  # back to the catalog in force

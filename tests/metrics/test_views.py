@@ -130,3 +130,20 @@ def test_rank_denominators_count_ranked_units_per_group() -> None:
     frame = rank_denominators(NOW).set_index("unit_code")
     assert set(frame["rank_level_of"]) == {3}
     assert frame["rank_peer_of"].to_dict() == {"A": 1, "B": 2, "C": 2, "D": 2}
+
+
+def test_pages_open_on_the_newest_month_whose_reports_are_in() -> None:
+    from datetime import date
+
+    from metrics.api import REPORTING_WINDOW_DAYS, default_period
+
+    periods = [date(2026, 9, 1), date(2026, 10, 1), date(2026, 11, 1)]
+    assert REPORTING_WINDOW_DAYS == 10
+    # November ends on 30/11; its window closes after 10/12. On 02/12 and on 10/12 October is
+    # the newest closed month; on 11/12 November is.
+    assert default_period(periods, date(2026, 12, 2)) == date(2026, 10, 1)
+    assert default_period(periods, date(2026, 12, 10)) == date(2026, 10, 1)
+    assert default_period(periods, date(2026, 12, 11)) == date(2026, 11, 1)
+    # Nothing closed yet (a first month): the newest is shown.
+    assert default_period(periods[:1], date(2026, 10, 3)) == date(2026, 9, 1)
+    assert default_period([], date(2026, 10, 3)) is None

@@ -22,6 +22,7 @@ from data.models import (
     PublishedPillarScore,
     PublishedUnitScore,
 )
+from data.queries import SNAPSHOT_PILLAR_COLUMNS, plain_records
 
 UNIT_COLUMNS = [
     "unit_code",
@@ -37,7 +38,7 @@ UNIT_COLUMNS = [
     "delta",
     "rank_delta",
 ]
-PILLAR_COLUMNS = ["unit_code", "pillar", "earned", "available", "score_pct", "band"]
+PILLAR_COLUMNS = [c for c in SNAPSHOT_PILLAR_COLUMNS if c != "period"]
 INDICATOR_COLUMNS = [
     "unit_code",
     "indicator_key",
@@ -113,22 +114,8 @@ def _decode(value: Any) -> Any:
     return value
 
 
-def _plain(value: Any) -> Any:
-    if value is None or (isinstance(value, float) and value != value) or value is pd.NaT:
-        return None
-    if isinstance(value, pd.Timestamp):
-        return value.to_pydatetime()
-    if hasattr(value, "item"):
-        return value.item()
-    return value
-
-
 def _rows(frame: pd.DataFrame, columns: list[str], **fixed: Any) -> list[dict[str, Any]]:
-    subset = frame[columns].astype(object).where(frame[columns].notna(), None)
-    return [
-        {**{str(k): _plain(v) for k, v in row.items()}, **fixed}
-        for row in subset.to_dict("records")
-    ]
+    return [{**row, **fixed} for row in plain_records(frame, columns)]
 
 
 def _input_rows(inputs: pd.DataFrame, publication_id: int) -> list[dict[str, Any]]:

@@ -168,7 +168,7 @@ def store_versions(engine: Engine) -> tuple[int, SnapshotState | None]:
         return int(version), _snapshot_state(conn)
 
 
-def _records(frame: pd.DataFrame, columns: list[str]) -> list[dict[str, Any]]:
+def plain_records(frame: pd.DataFrame, columns: list[str]) -> list[dict[str, Any]]:
     """Rows as plain Python values (NaN and NaT → None) for an executemany insert."""
     subset = frame[columns].astype(object).where(frame[columns].notna(), None)
     return [
@@ -235,7 +235,7 @@ def write_snapshots(
     catalog_hash: str = "",
 ) -> None:
     """Replace every stored snapshot with these, in one transaction (all or nothing)."""
-    unit_rows = _records(units, SNAPSHOT_UNIT_COLUMNS)
+    unit_rows = plain_records(units, SNAPSHOT_UNIT_COLUMNS)
     for row in unit_rows:
         row.update(
             catalog_version=catalog_version,
@@ -248,11 +248,11 @@ def write_snapshots(
             conn.execute(table.delete())
         conn.execute(ScoreSnapshot.__table__.insert(), unit_rows)
         conn.execute(
-            ScorePillarSnapshot.__table__.insert(), _records(pillars, SNAPSHOT_PILLAR_COLUMNS)
+            ScorePillarSnapshot.__table__.insert(), plain_records(pillars, SNAPSHOT_PILLAR_COLUMNS)
         )
         conn.execute(
             ScoreIndicatorSnapshot.__table__.insert(),
-            _records(indicators, SNAPSHOT_INDICATOR_COLUMNS),
+            plain_records(indicators, SNAPSHOT_INDICATOR_COLUMNS),
         )
 
 

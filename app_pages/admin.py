@@ -1,11 +1,12 @@
-"""Administration: what the database holds and how it was loaded (never its address or paths)."""
+"""Administration: what the database holds and how it was loaded (never its address or paths),
+and the publication of a month's results."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from common.spreadsheet import neutralise_formulas
-from ui.admin import backend_name, batches_table, timestamp
+from ui.admin import backend_name, batches_table, publication_section, timestamp
 from ui.components import page_header
 from ui.loaders import load_database_info, load_dataset_status, load_import_batches
 from ui.text import num, t
@@ -32,6 +33,8 @@ if batches.empty:
     st.info(t("admin.no_batches"))
 else:
     st.dataframe(neutralise_formulas(batches_table(batches)), hide_index=True, width="stretch")
+
+publication_section()
 
 st.subheader(t("admin.regenerate"))
 st.markdown(t("admin.regenerate_help"))

@@ -12,18 +12,22 @@ from ui.components import literal, page_header
 from ui.dossier import (
     format_value,
     indicator_table,
+    load_unit_revisions,
     peer_table,
     pillar_column_widths,
     pillar_table,
+    revision_table,
     trend_chart,
     unit_facts,
 )
 from ui.explain import explanation_blocks
+from ui.export import indicator_download
 from ui.heatmap import metric_delta
 from ui.loaders import (
     load_explanation,
     load_periods,
     load_published_beside,
+    load_published_indicators,
     load_scorecard,
     load_unit_score,
     load_units,
@@ -124,6 +128,46 @@ st.dataframe(
     hide_index=True,
     width="stretch",
 )
+beside = load_published_beside(period)
+indicator_download(
+    score.indicators,
+    catalog,
+    unit_name=str(unit["full_name"]),
+    code=code,
+    period=period,
+    beside=beside,
+    published=False,
+)
+frozen = load_published_indicators(code, period) if beside is not None else None
+if beside is not None and frozen is not None:
+    with st.expander(t("published.indicators_title", date=day(frozen.published_at))):
+        st.caption(t("published.indicators_note", version=beside.catalog_version))
+        st.dataframe(
+            neutralise_formulas(indicator_table(frozen.indicators, frozen.catalog)),
+            hide_index=True,
+            width="stretch",
+        )
+        indicator_download(
+            frozen.indicators,
+            frozen.catalog,
+            unit_name=str(unit["full_name"]),
+            code=code,
+            period=period,
+            beside=beside,
+            published=True,
+        )
+
+with st.expander(t("dossier.revisions.title")):
+    revisions = load_unit_revisions(code, period)
+    if revisions.empty:
+        st.caption(t("dossier.revisions.none", period=month(period)))
+    else:
+        st.caption(t("dossier.revisions.caption"))
+        st.dataframe(
+            neutralise_formulas(revision_table(revisions, catalog)),
+            hide_index=True,
+            width="stretch",
+        )
 
 values = score.indicators.set_index("indicator_key")
 blocks = st.columns(3)

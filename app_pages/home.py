@@ -11,6 +11,7 @@ from geo.tilemap import tile_figure
 from metrics import PEER_GROUPS, default_catalog
 from metrics.bands import DISPLAY_ORDER, Band
 from ui.components import band_legend, boundary_notice, literal, page_header
+from ui.export import scorecard_download
 from ui.heatmap import kpi_scope, metric_delta, tile_cells
 from ui.loaders import (
     STATIC_DIR,
@@ -19,6 +20,7 @@ from ui.loaders import (
     load_home_view,
     load_periods,
     load_published_beside,
+    load_scorecard,
     load_tile_layout,
     map_geometry_url,
     map_tile_url,
@@ -79,10 +81,11 @@ home = load_home_view(
     with_map=boundaries.geojson is not None,
 )
 units, view, summary = home.units, home.view, home.summary
+beside = load_published_beside(period)
 caption.caption(
     t("home.caption_period", period=month(period), version=catalog.version)
     + " · "
-    + figures_note(load_published_beside(period))
+    + figures_note(beside)
     + " · "
     + t(
         "home.unit_counts",
@@ -174,3 +177,4 @@ with side:
             selected_rows = picked.selection.rows if picked else []
             if selected_rows:
                 open_dossier(str(ranked.rows.iloc[selected_rows[0]]["unit_code"]))
+    scorecard_download(load_scorecard(period), period, beside)

@@ -63,6 +63,7 @@ INPUT_PARTS = (
     "feedback_resolved_by_month",
     "feedback_overdue_spells",
     "unit_task_assignments",
+    "unit_task_extensions",
     "on_air_5g_sites",
 )
 

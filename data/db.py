@@ -228,6 +228,9 @@ def exclusive_write(engine: Engine) -> Iterator[Connection]:
 
 
 _SCORE_LOCK_KEY = 2025_07_02
+# The score lock's second key: the schema the tables live in, so that databases kept as schemas
+# of one PostgreSQL database (each test run, a staging copy) do not hold each other's lock.
+_SCHEMA_KEY = "hashtext(current_schema())"
 
 
 @contextmanager
@@ -236,8 +239,9 @@ def score_lock(engine: Engine) -> Iterator[bool]:
     without waiting: yields True when this process holds it, False when another one does.
 
     PostgreSQL: a session-level advisory lock on a connection kept for the duration (released
-    by the server if the process dies). SQLite: ``flock`` on a file beside the database (the
-    database's own write lock would stop the demo generator for the whole recomputation).
+    by the server if the process dies), one per schema. SQLite: ``flock`` on a file beside the
+    database (the database's own write lock would stop the demo generator for the whole
+    recomputation).
     Where neither applies the lock is always granted: at worst two processes compute the same.
     """
     if engine.dialect.name == "postgresql":
@@ -257,7 +261,9 @@ def _postgres_try_lock(engine: Engine) -> Iterator[bool]:
     conn = engine.connect()
     try:
         held = bool(
-            conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": _SCORE_LOCK_KEY}).scalar()
+            conn.execute(
+                text(f"SELECT pg_try_advisory_lock(:k, {_SCHEMA_KEY})"), {"k": _SCORE_LOCK_KEY}
+            ).scalar()
         )
         conn.commit()  # the lock is the session's: no transaction is left open meanwhile
         try:
@@ -265,7 +271,10 @@ def _postgres_try_lock(engine: Engine) -> Iterator[bool]:
         finally:
             if held:
                 try:
-                    conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": _SCORE_LOCK_KEY})
+                    conn.execute(
+                        text(f"SELECT pg_advisory_unlock(:k, {_SCHEMA_KEY})"),
+                        {"k": _SCORE_LOCK_KEY},
+                    )
                     conn.commit()
                 except SQLAlchemyError:  # connection lost: the server dropped the lock with it
                     log.warning("score lock: connection lost before unlocking")

@@ -23,7 +23,7 @@ from data.aggregate import month_of
 from data.feedback import feedback_overdue_spells, feedback_resolved_by_month
 from data.infrastructure import on_air_5g_sites
 from data.models import FeedbackCase, IndicatorValue, Unit
-from data.tasks import unit_task_assignments
+from data.tasks import unit_task_assignments, unit_task_extensions
 
 __all__ = [
     "OperationalInputs",
@@ -36,6 +36,7 @@ __all__ = [
     "operational_periods",
     "unit_populations",
     "unit_task_assignments",
+    "unit_task_extensions",
 ]
 
 
@@ -48,9 +49,14 @@ class OperationalInputs:
       satisfied — counts of the cases resolved in that month (by ``resolved_at``);
     * ``feedback_overdue``: unit_code, from_month, until_month, cases — cases that were ever open
       past their deadline: each counts as overdue backlog at the end of every month from
-      ``from_month`` up to, not including, ``until_month`` (NaT: still open);
-    * ``task_assignments``: unit_code, deadline, completed_at, confirmed_at — the communes' parts
-      of Action-Plan tasks (dates; NaT when not yet completed or confirmed);
+      ``from_month`` up to, not including, ``until_month``, the month it was resolved or set
+      aside by its status history (NaT: still open; see ``data.feedback``);
+    * ``task_assignments``: assignment_id, unit_code, deadline, original_deadline, completed_at,
+      confirmed_at — the communes' parts of Action-Plan tasks (dates; NaT when not yet completed
+      or confirmed; ``deadline`` is the current one, ``original_deadline`` the one before any
+      approved extension);
+    * ``task_extensions``: assignment_id, decided_at, new_deadline — the approved extensions of
+      those assignments, in the order decided (the deadline in force at any date follows);
     * ``sites_5g``: unit_code, serves_centre, on_air_at, population_covered — 5G sites that went
       on air (``on_air_at`` a date).
     """
@@ -59,6 +65,7 @@ class OperationalInputs:
     feedback_resolved: pd.DataFrame
     feedback_overdue: pd.DataFrame
     task_assignments: pd.DataFrame
+    task_extensions: pd.DataFrame
     sites_5g: pd.DataFrame
 
 
@@ -78,6 +85,7 @@ def load_operational_inputs(
         feedback_resolved=feedback_resolved_by_month(engine, satisfied_from=satisfied_from),
         feedback_overdue=feedback_overdue_spells(engine, not_handled=not_handled),
         task_assignments=unit_task_assignments(engine),
+        task_extensions=unit_task_extensions(engine),
         sites_5g=on_air_5g_sites(engine),
     )
 

@@ -158,6 +158,47 @@ class IndicatorValue(Base):
     batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batches.id"))
 
 
+class IndicatorValueRevision(Base):
+    """One correction of a stored indicator value: what it was, what it became, who, when, why.
+
+    A value is revised, never silently overwritten: the row in ``indicator_values`` holds the
+    newest figure and each change before it is kept here, with the import batch that brought
+    it (so ``data_version`` moves and stored scores are recomputed). Location and month are
+    repeated from the value row so the trail reads on its own.
+    """
+
+    __tablename__ = "indicator_value_revisions"
+    __table_args__ = (
+        CheckConstraint(_in("old_source_type", SOURCE_TYPES), name="old_source_type"),
+        CheckConstraint(_in("new_source_type", SOURCE_TYPES), name="new_source_type"),
+        Index("ix_indicator_value_revisions_unit_period", "unit_code", "period"),
+        Index("ix_indicator_value_revisions_value_id", "value_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    value_id: Mapped[int] = mapped_column(ForeignKey("indicator_values.id"))
+    unit_code: Mapped[str] = mapped_column(ForeignKey("units.code"))
+    indicator_key: Mapped[str] = mapped_column(String(60))
+    period: Mapped[date] = mapped_column(Date)
+    old_value: Mapped[float] = mapped_column(Float)
+    old_source_type: Mapped[str] = mapped_column(String(20))
+    old_evidence_ref: Mapped[str | None] = mapped_column(String(300))
+    old_reported_at: Mapped[datetime] = mapped_column(DateTime)
+    old_verified_by: Mapped[str | None] = mapped_column(String(120))
+    old_verified_at: Mapped[datetime | None] = mapped_column(DateTime)
+    old_batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batches.id"))
+    new_value: Mapped[float] = mapped_column(Float)
+    new_source_type: Mapped[str] = mapped_column(String(20))
+    new_evidence_ref: Mapped[str | None] = mapped_column(String(300))
+    new_reported_at: Mapped[datetime] = mapped_column(DateTime)
+    new_verified_by: Mapped[str | None] = mapped_column(String(120))
+    new_verified_at: Mapped[datetime | None] = mapped_column(DateTime)
+    revised_at: Mapped[datetime] = mapped_column(DateTime)
+    revised_by: Mapped[str] = mapped_column(String(120))
+    reason: Mapped[str | None] = mapped_column(Text)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("import_batches.id"))
+
+
 class TaskCoordinator(Base):
     __tablename__ = "task_coordinators"
 
@@ -370,6 +411,7 @@ OPERATIONAL_TABLES = (
     TaskAssignment.__table__,
     TaskCoordinator.__table__,
     Task.__table__,
+    IndicatorValueRevision.__table__,
     IndicatorValue.__table__,
     ImportBatch.__table__,
 )
@@ -534,6 +576,8 @@ class PublishedIndicatorScore(Base):
     reported_at: Mapped[datetime | None] = mapped_column(DateTime)
     evidence_ref: Mapped[str | None] = mapped_column(String(300))
     applicable: Mapped[bool] = mapped_column(Boolean)
+    # frozen with the scores, so a published dossier says "thiếu minh chứng" as it did then
+    missing_evidence: Mapped[bool] = mapped_column(Boolean, server_default=false())
     points: Mapped[float | None] = mapped_column(Float)
     max_points: Mapped[float] = mapped_column(Float)
 

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Connection, Engine, select
+from sqlalchemy import Connection, Engine, func, select
 from sqlalchemy.exc import IntegrityError
 
 from data.models import (
@@ -48,6 +48,7 @@ INDICATOR_COLUMNS = [
     "reported_at",
     "evidence_ref",
     "applicable",
+    "missing_evidence",
     "points",
     "max_points",
 ]
@@ -246,3 +247,45 @@ def read_published_units(engine: Engine, period: date) -> pd.DataFrame | None:
         if pid is None:
             return None
         return _frame(conn, PublishedUnitScore, pid, UNIT_COLUMNS)
+
+
+def read_publications(engine: Engine) -> pd.DataFrame:
+    """Every publication, oldest month first: its header (without the catalog text, which can
+    be long), how many input rows it froze and how many units it holds."""
+    header = Publication.__table__
+    units = (
+        select(
+            PublishedUnitScore.publication_id,
+            func.count().label("units"),
+        )
+        .group_by(PublishedUnitScore.publication_id)
+        .subquery()
+    )
+    columns = [
+        header.c[name] for name in PublicationHeader.__dataclass_fields__ if name != "catalog_text"
+    ]
+    query = (
+        select(*columns, header.c.input_rows, func.coalesce(units.c.units, 0).label("units"))
+        .outerjoin(units, units.c.publication_id == header.c.id)
+        .order_by(header.c.period)
+    )
+    with engine.connect() as conn:
+        frame = pd.read_sql(query, conn)
+    frame["period"] = pd.to_datetime(frame["period"]).dt.date
+    return frame
+
+
+def read_published_indicators(engine: Engine, period: date, unit_code: str) -> pd.DataFrame | None:
+    """The frozen indicator rows of one unit in ``period`` (a dossier's indicator table as
+    published), or None when the month is not published."""
+    table = PublishedIndicatorScore.__table__
+    with engine.connect() as conn:
+        pid = _published_id(conn, period)
+        if pid is None:
+            return None
+        query = (
+            select(*[table.c[c] for c in INDICATOR_COLUMNS])
+            .where(table.c.publication_id == pid, table.c.unit_code == unit_code)
+            .order_by(table.c.id)
+        )
+        return pd.read_sql(query, conn)

@@ -14,8 +14,17 @@ Scores (read from the stored monthly snapshots; ``metrics.api``)
   score down most, its strengths, and the smallest improvements to reach the next band.
 - ``stability(engine, period=None)`` → each unit's rank range and band changes under
   alternative pillar weightings, with a summary.
+- ``unit_revisions(engine, unit_code, period)`` → the corrections of the unit's values for that
+  month: old → new, who, when, why and the load (``metrics.api``; written by
+  ``data.indicators.record_indicator_values``, the one write path, e.g. through
+  ``python -m metrics.indicator_import``).
 - ``refresh_snapshots(engine)`` → recompute and store every month's scores when data or the
   catalog changed (the app frame calls it; cheap when nothing changed).
+
+Published results (``metrics.publication``)
+- ``publish_period(engine, period, by=…)`` freezes a month; ``verify_period`` re-scores
+  it from its frozen inputs; ``published_beside_current`` gives the published figure beside the
+  provisional one.
 
 The catalog (``metrics.catalog``)
 - ``default_catalog()`` → the validated :class:`Catalog` in force (``catalog.yaml``);

@@ -9,6 +9,7 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from common.periods import month_end
+from data.indicators import read_revisions
 from data.queries import (
     read_indicator_snapshots,
     read_pillar_snapshots,
@@ -22,9 +23,12 @@ from metrics.explain import Drag, NextBand, Strength, drags, points_to_next_band
 from metrics.scoring import PeriodScores, days_since_update
 from metrics.stability import (
     Scenario,
+    ScenarioShift,
     StabilitySummary,
     alternative_weightings,
+    compared_weightings,
     rank_stability,
+    scenario_shifts,
     stability_summary,
 )
 
@@ -157,6 +161,13 @@ def unit_score(
     )
 
 
+def unit_revisions(engine: Engine, unit_code: str, period: date) -> pd.DataFrame:
+    """The corrections made to ``unit_code``'s values for ``period``, oldest first: old → new
+    value and evidence, when, by whom, why, and the import batch (``data.indicators``). Read
+    from the data, not the stored scores: a correction shows before the scores are recomputed."""
+    return read_revisions(engine, unit_code, period)
+
+
 def band_counts(card: pd.DataFrame) -> dict[str, int]:
     """Units per band, every band present (0 where none)."""
     counts = card["band"].value_counts()
@@ -195,6 +206,8 @@ class Stability:
     units: pd.DataFrame  # unit_code, baseline_rank, best_rank, worst_rank, rank_range, …
     summary: StabilitySummary
     scenarios: list[Scenario]
+    # Equal and the provincial DTI's weights against the province's (metrics.stability).
+    shifts: list[ScenarioShift]
 
 
 def stability(
@@ -204,5 +217,7 @@ def stability(
     catalog = catalog or default_catalog()
     period = resolve_period(engine, period)
     scenarios = alternative_weightings(catalog)
-    frame = rank_stability(period_scores(engine, period, catalog), catalog, scenarios)
-    return Stability(period, frame, stability_summary(frame), scenarios)
+    scores = period_scores(engine, period, catalog)
+    frame = rank_stability(scores, catalog, scenarios)
+    shifts = scenario_shifts(scores, catalog, compared_weightings(scenarios))
+    return Stability(period, frame, stability_summary(frame), scenarios, shifts)

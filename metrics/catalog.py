@@ -2,6 +2,13 @@
 
 Validation collects every problem (with the indicator's or pillar's key) before failing, so one
 edit-and-reload shows all that is wrong with a catalog.
+
+Provenance: a catalog with a ``documents`` registry cites, for every indicator, the documents it
+rests on (``sources``) and says whether its target is national or the province's own choice
+(``target_basis``); every pillar says whether its weight is (``weight_basis``) and carries the
+national DTI weight beside it (``dti_922_weight``). A catalog without the registry is the format
+frozen in results published before it (a free-text ``source`` per indicator): it still parses, so
+those results can always be re-scored from their own catalog text.
 """
 
 from __future__ import annotations
@@ -10,6 +17,7 @@ import hashlib
 import json
 import re
 from dataclasses import asdict, dataclass, field, replace
+from datetime import date
 from enum import StrEnum
 from functools import lru_cache
 from itertools import pairwise
@@ -51,6 +59,19 @@ class Basis(StrEnum):
     YEAR_TO_DATE = "year_to_date"  # counts from 1 January; scored on its annual pace
 
 
+class TargetBasis(StrEnum):
+    """Where an indicator's target figure comes from."""
+
+    NATIONAL = "national"  # set for every locality by a national document it cites
+    PROVINCE_CHOICE = "province_choice"  # the province's own choice (its plan, or this catalog)
+    COMPARISON = "comparison"  # tracked only: a comparable index's level, shown for comparison
+
+
+class WeightBasis(StrEnum):
+    NATIONAL = "national"
+    PROVINCE_CHOICE = "province_choice"
+
+
 @dataclass(frozen=True)
 class Text:
     vi: str
@@ -58,6 +79,35 @@ class Text:
 
     def in_language(self, lang: str) -> str:
         return self.en if lang == "en" else self.vi
+
+
+@dataclass(frozen=True)
+class Document:
+    """A document the catalog cites. ``verified``: its number, date and issuer were checked
+    against the document or a published report of it; otherwise ``note`` says what could not
+    be checked."""
+
+    id: str
+    short: Text  # how a citation names it, e.g. "KH 01-KH/BCĐ"
+    number: str  # "" when not known
+    date: date | None  # None when not known
+    issuer: Text
+    title: Text
+    verified: bool
+    note: Text | None = None
+    issuer_short: Text | None = None  # the issuer as a citation names it ("BCĐ tỉnh")
+    # Cited to compare with (another locality's index), never as the basis of a target.
+    comparison_only: bool = False
+
+
+@dataclass(frozen=True)
+class Source:
+    """One citation of an indicator: the document, the article or section when known (never
+    guessed: "" when not known) and what the indicator takes from it."""
+
+    document: Document
+    article: str = ""
+    what: Text | None = None
 
 
 @dataclass(frozen=True)
@@ -87,7 +137,6 @@ class Indicator:
     evidence: Text
     verifier: str
     frequency: Frequency
-    source: str
     basis: Basis = Basis.CURRENT
     worst: float | None = None  # lower-is-better ratio: the value that earns 0 points
     scored: bool = True
@@ -97,6 +146,9 @@ class Indicator:
     carry_forward: bool = False
     # Scores only with an evidence reference (else it counts as missing).
     evidence_required: bool = False
+    sources: tuple[Source, ...] = ()
+    target_basis: TargetBasis | None = None  # None only in a catalog without documents
+    source: str = ""  # free-text source of a catalog without documents (as published before)
 
 
 @dataclass(frozen=True)
@@ -104,6 +156,9 @@ class Pillar:
     key: str
     weight: float
     label: Text
+    weight_basis: WeightBasis | None = None  # None only in a catalog without documents
+    # The provincial DTI's weight for this pillar (Decision 922/QĐ-BTTTT), scaled to 100.
+    dti_922_weight: float | None = None
 
 
 @dataclass(frozen=True)
@@ -122,6 +177,7 @@ class Catalog:
     max_age_months: dict[Frequency, int]
     pillars: tuple[Pillar, ...]
     indicators: tuple[Indicator, ...]
+    documents: tuple[Document, ...] = ()
     # sha256 of the validated content: any edit to a weight, threshold or rule changes it, so
     # stored scores are judged by what the catalog says, not by whether its version was bumped.
     content_hash: str = field(default="", compare=False)
@@ -140,9 +196,20 @@ class Catalog:
     def scored(self) -> tuple[Indicator, ...]:
         return tuple(i for i in self.indicators if i.scored)
 
+    def document(self, document_id: str) -> Document:
+        return next(d for d in self.documents if d.id == document_id)
+
+    @property
+    def dti_922_weights(self) -> dict[str, float] | None:
+        """Pillar → the provincial DTI weight, or None when the catalog does not give them."""
+        weights = {p.key: p.dti_922_weight for p in self.pillars}
+        if any(w is None for w in weights.values()):
+            return None
+        return {key: float(w or 0.0) for key, w in weights.items()}
+
     def with_weights(self, weights: dict[str, float]) -> Catalog:
         """The same catalog with other pillar weights (for rank-stability checks)."""
-        pillars = tuple(Pillar(p.key, weights.get(p.key, p.weight), p.label) for p in self.pillars)
+        pillars = tuple(replace(p, weight=weights.get(p.key, p.weight)) for p in self.pillars)
         return replace(
             self, total_points=sum(p.weight for p in pillars), pillars=pillars, content_hash=""
         )
@@ -152,7 +219,10 @@ def content_hash(catalog: Catalog) -> str:
     """sha256 of a canonical JSON dump of everything the catalog declares (hash excluded)."""
     content = asdict(catalog)
     content.pop("content_hash", None)
-    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    # default=str: a document's date is written as its ISO form.
+    canonical = json.dumps(
+        content, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str
+    )
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
@@ -244,7 +314,132 @@ def _rule(raw: Any, where: str, problems: _Problems) -> Rule:
     return Rule(rule_type, tuple(steps))
 
 
-def _indicator(raw: dict[str, Any], pillar_keys: set[str], problems: _Problems) -> Indicator:
+def _document_date(raw: Any, where: str, problems: _Problems) -> date | None:
+    if raw is None or raw == "":
+        return None
+    if isinstance(raw, date):
+        return raw
+    try:
+        return date.fromisoformat(str(raw))
+    except ValueError:
+        problems.append(f"{where}: date {raw!r} is not a date (YYYY-MM-DD)")
+        return None
+
+
+def _document(raw: Any, problems: _Problems) -> Document:
+    raw = raw if isinstance(raw, dict) else {}
+    doc_id = str(raw.get("id", ""))
+    where = f"document {doc_id!r}"
+    problems.need(bool(KEY_PATTERN.match(doc_id)), f"{where}: id must match [a-z][a-z0-9_]*")
+    verified = _flag(raw.get("verified"), where, "verified", problems, None)
+    number = str(raw.get("number") or "")
+    doc_date = _document_date(raw.get("date"), where, problems)
+    note = None if raw.get("note") is None else _text(raw.get("note"), where, "note", problems)
+    issuer_short = raw.get("issuer_short")
+    if verified:
+        # A document said to be checked must be citable: its number and date are known.
+        problems.need(bool(number), f"{where}: a verified document needs its number")
+        problems.need(doc_date is not None, f"{where}: a verified document needs its date")
+    else:
+        problems.need(note is not None, f"{where}: an unverified document needs a note saying why")
+    return Document(
+        id=doc_id,
+        short=_text(raw.get("short"), where, "short", problems),
+        number=number,
+        date=doc_date,
+        issuer=_text(raw.get("issuer"), where, "issuer", problems),
+        title=_text(raw.get("title"), where, "title", problems),
+        verified=verified,
+        note=note,
+        issuer_short=(
+            None if issuer_short is None else _text(issuer_short, where, "issuer_short", problems)
+        ),
+        comparison_only=_flag(
+            raw.get("comparison_only"), where, "comparison_only", problems, False
+        ),
+    )
+
+
+def _documents(raw: Any, problems: _Problems) -> tuple[Document, ...]:
+    if not isinstance(raw, list) or not raw:
+        problems.append("documents: the registry must list at least one document")
+        return ()
+    documents = tuple(_document(item, problems) for item in raw)
+    problems += [f"document {k!r}: duplicate id" for k in _duplicates([d.id for d in documents])]
+    return documents
+
+
+def _sources(
+    raw: Any, where: str, documents: dict[str, Document], problems: _Problems
+) -> tuple[Source, ...]:
+    if not isinstance(raw, list) or not raw:
+        problems.append(f"{where}: sources must cite at least one document")
+        return ()
+    sources = []
+    for number, item in enumerate(raw, start=1):
+        item = item if isinstance(item, dict) else {}
+        field_name = f"sources[{number}]"
+        doc_id = item.get("document")
+        if doc_id is None:
+            problems.append(f"{where}: {field_name} is missing its document")
+            continue
+        if str(doc_id) not in documents:
+            problems.append(f"{where}: {field_name} cites unknown document {doc_id!r}")
+            continue
+        what = item.get("what")
+        sources.append(
+            Source(
+                document=documents[str(doc_id)],
+                article=str(item.get("article") or ""),
+                what=None if what is None else _text(what, where, f"{field_name} what", problems),
+            )
+        )
+    return tuple(sources)
+
+
+def _target_problems(
+    where: str, basis: TargetBasis, sources: tuple[Source, ...], scored: bool
+) -> list[str]:
+    """A national target must rest on a checked national-level citation; a comparison level is
+    never a scored target."""
+    problems = []
+    if basis is TargetBasis.NATIONAL and sources:
+        citable = [s for s in sources if s.document.verified and not s.document.comparison_only]
+        if not citable:
+            problems.append(
+                f"{where}: target_basis national needs a verified document among its sources "
+                "(not one cited for comparison only)"
+            )
+    if basis is TargetBasis.COMPARISON and scored:
+        problems.append(f"{where}: target_basis comparison is for tracked-only indicators")
+    return problems
+
+
+def _provenance(
+    raw: dict[str, Any],
+    where: str,
+    scored: bool,
+    documents: dict[str, Document] | None,
+    problems: _Problems,
+) -> dict[str, Any]:
+    """The indicator's provenance fields: structured sources and target basis when the catalog
+    has a documents registry, else its free-text ``source`` (the format published before)."""
+    if documents is None:
+        return {"source": str(raw.get("source", ""))}
+    if "source" in raw:
+        problems.append(f"{where}: free-text 'source' is replaced by 'sources'")
+    sources = _sources(raw.get("sources"), where, documents, problems)
+    basis = _enum(TargetBasis, raw.get("target_basis"), where, "target_basis", problems)
+    problems += _target_problems(where, basis, sources, scored)
+    return {"sources": sources, "target_basis": basis}
+
+
+def _indicator(
+    raw: dict[str, Any],
+    pillar_keys: set[str],
+    documents: dict[str, Document] | None,
+    problems: _Problems,
+) -> Indicator:
     key = str(raw.get("key", ""))
     where = f"indicator {key!r}"
     problems.need(bool(KEY_PATTERN.match(key)), f"{where}: key must match [a-z][a-z0-9_]*")
@@ -285,7 +480,6 @@ def _indicator(raw: dict[str, Any], pillar_keys: set[str], problems: _Problems) 
         evidence=_text(raw.get("evidence"), where, "evidence", problems),
         verifier=str(raw.get("verifier", "")),
         frequency=_enum(Frequency, raw.get("frequency"), where, "frequency", problems),
-        source=str(raw.get("source", "")),
         basis=_enum(Basis, raw.get("basis", "current"), where, "basis", problems),
         worst=worst_value,
         scored=scored,
@@ -294,10 +488,29 @@ def _indicator(raw: dict[str, Any], pillar_keys: set[str], problems: _Problems) 
         evidence_required=_flag(
             raw.get("evidence_required"), where, "evidence_required", problems, False
         ),
+        **_provenance(raw, where, scored, documents, problems),
     )
 
 
-def _pillars(raw: list[dict[str, Any]], problems: _Problems) -> tuple[Pillar, ...]:
+def _weight_provenance(
+    item: dict[str, Any], where: str, with_documents: bool, problems: _Problems
+) -> dict[str, Any]:
+    if not with_documents:
+        return {}
+    dti = _number(item.get("dti_922_weight"), where, "dti_922_weight", problems)
+    if dti is not None:
+        problems.need(dti >= 0, f"{where}: dti_922_weight must not be negative")
+    return {
+        "weight_basis": _enum(
+            WeightBasis, item.get("weight_basis"), where, "weight_basis", problems
+        ),
+        "dti_922_weight": dti,
+    }
+
+
+def _pillars(
+    raw: list[dict[str, Any]], with_documents: bool, problems: _Problems
+) -> tuple[Pillar, ...]:
     pillars = []
     for item in raw:
         key = str(item.get("key", ""))
@@ -307,7 +520,12 @@ def _pillars(raw: list[dict[str, Any]], problems: _Problems) -> tuple[Pillar, ..
         if weight is not None:
             problems.need(weight > 0, f"{where}: weight must be above 0")
         pillars.append(
-            Pillar(key, weight or 0.0, _text(item.get("label"), where, "label", problems))
+            Pillar(
+                key,
+                weight or 0.0,
+                _text(item.get("label"), where, "label", problems),
+                **_weight_provenance(item, where, with_documents, problems),
+            )
         )
     return tuple(pillars)
 
@@ -342,6 +560,10 @@ def _totals_problems(
     weights = sum(p.weight for p in pillars)
     if abs(weights - total) > POINTS_TOLERANCE:
         problems.append(f"pillar weights sum to {weights:g}, not the declared total {total:g}")
+    dti = [p.dti_922_weight for p in pillars if p.dti_922_weight is not None]
+    if dti and abs(sum(dti) - total) > POINTS_TOLERANCE:
+        # The DTI's weights are compared scaled to the same total as the province's.
+        problems.append(f"dti_922_weight sums to {sum(dti):g}, not the declared total {total:g}")
     for pillar in pillars:
         points = sum(i.max_points for i in indicators if i.pillar == pillar.key and i.scored)
         if abs(points - pillar.weight) > POINTS_TOLERANCE:
@@ -359,11 +581,14 @@ def parse_catalog(data: dict[str, Any], source: str = "catalog") -> Catalog:
     problems.need(bool(version), "missing catalog version")
     total = _number(data.get("total_points"), "catalog", "total_points", problems) or 0.0
     bands = _bands(data.get("bands") or {}, problems)
-    pillars = _pillars(data.get("pillars") or [], problems)
+    with_documents = "documents" in data
+    documents = _documents(data.get("documents"), problems) if with_documents else ()
+    registry = {d.id: d for d in documents} if with_documents else None
+    pillars = _pillars(data.get("pillars") or [], with_documents, problems)
     pillar_keys = {p.key for p in pillars}
     problems += [f"pillar {k!r}: duplicate key" for k in _duplicates([p.key for p in pillars])]
     indicators = tuple(
-        _indicator(raw, pillar_keys, problems) for raw in data.get("indicators") or []
+        _indicator(raw, pillar_keys, registry, problems) for raw in data.get("indicators") or []
     )
     problems += [
         f"indicator {k!r}: duplicate key" for k in _duplicates([i.key for i in indicators])
@@ -377,7 +602,7 @@ def parse_catalog(data: dict[str, Any], source: str = "catalog") -> Catalog:
     problems += [f"max_age_months: missing {f.value}" for f in Frequency if f not in ages]
     if problems:
         raise CatalogError(source, list(problems))
-    return Catalog(version, total, bands, ages, pillars, indicators)
+    return Catalog(version, total, bands, ages, pillars, indicators, documents)
 
 
 def load_catalog(path: Path = CATALOG_FILE) -> Catalog:

@@ -15,7 +15,13 @@ Measures at the end E of each period (see ``metrics.monthly``):
   :data:`WINDOW_MONTHS` months before E, the share resolved by the deadline / with response
   evidence; ``feedback_satisfaction_pct``: of those rated, the share satisfied; each not
   applicable without a case to count;
-* ``feedback_backlog_per_10k``: cases open and past their deadline at E, per 10,000 people.
+* ``feedback_backlog_per_10k``: cases open and past their deadline at E, per 10,000 people. A
+  case leaves the backlog when it is resolved or set aside (:data:`NOT_HANDLED`), whichever
+  comes first; the date it was set aside is its first change into one of those statuses in the
+  status history, so a case set aside today still counts at every earlier month end it was
+  overdue — a reclassification never rewrites a past month. A case that left by its deadline,
+  or is set aside with no date in its history, never counts; one taken up again after being
+  set aside counts from its deadline to its resolution (``data.feedback``).
 """
 
 from __future__ import annotations
@@ -38,7 +44,8 @@ from metrics.monthly import (
 )
 
 SATISFIED_FROM_STARS = 4  # a rating of 4 or 5 stars counts as satisfied
-# Cases that were turned away or merged into another case are nobody's backlog.
+# Cases that were turned away or merged into another case are nobody's backlog (from the moment
+# the status history says so).
 NOT_HANDLED: tuple[str, ...] = ("rejected", "duplicate")
 WINDOW_MONTHS = 3  # the shares count the cases resolved in the last three months
 PEOPLE_PER_RATE = 10_000  # the backlog is given per 10,000 people
@@ -119,7 +126,9 @@ def share_measures(resolved: pd.DataFrame, grid: MonthGrid) -> list[pd.DataFrame
 def backlog_measure(spells: pd.DataFrame, population: np.ndarray, grid: MonthGrid) -> pd.DataFrame:
     """Cases open past their deadline at each period end, per 10,000 people.
 
-    ``spells``: unit_code, from_month, until_month, cases; ``population``: units × 1.
+    ``spells``: unit_code, from_month, until_month, cases — each case counts at the end of every
+    month from ``from_month`` up to, not including, ``until_month`` (the month it was resolved
+    or set aside, as its history tells; NaT: still open); ``population``: units × 1.
     """
     backlog = totals_at_month_ends(
         grid,

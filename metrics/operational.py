@@ -23,7 +23,7 @@ from common.periods import month_start
 from data.feedback import feedback_overdue_spells, feedback_resolved_by_month
 from data.infrastructure import on_air_5g_sites
 from data.measures import OperationalInputs, load_operational_inputs, unit_populations
-from data.tasks import unit_task_assignments
+from data.tasks import unit_task_assignments, unit_task_extensions
 from metrics import feedback
 from metrics.feedback import backlog_measure, share_measures
 from metrics.infrastructure import infrastructure_measures
@@ -61,6 +61,7 @@ def input_queries() -> dict[str, Callable[[Engine], pd.DataFrame]]:
             feedback_overdue_spells, not_handled=feedback.NOT_HANDLED
         ),
         "unit_task_assignments": unit_task_assignments,
+        "unit_task_extensions": unit_task_extensions,
         "on_air_5g_sites": on_air_5g_sites,
     }
 
@@ -82,7 +83,7 @@ def operational_measures(inputs: OperationalInputs, periods: list[date]) -> pd.D
     grid = MonthGrid(units=units, periods=sorted({month_start(p) for p in periods}))
     population = population_column(inputs.populations, grid)
     frames = [
-        *task_measures(inputs.task_assignments, grid),
+        *task_measures(inputs.task_assignments, inputs.task_extensions, grid),
         *share_measures(inputs.feedback_resolved, grid),
         backlog_measure(inputs.feedback_overdue, population, grid),
         *infrastructure_measures(inputs.sites_5g, population, grid),

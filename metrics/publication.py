@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import math
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -33,6 +33,8 @@ from data.publication import (
     published_periods,
     read_publication,
     read_publication_header,
+    read_publications,
+    read_published_indicators,
     read_published_units,
     write_publication,
 )
@@ -43,6 +45,7 @@ from data.queries import (
     read_unit_snapshots,
     snapshot_state,
 )
+from metrics.api import rank_denominators
 from metrics.catalog import CATALOG_FILE, Catalog, parse_catalog
 from metrics.scoring import PeriodScores, score_period
 from metrics.snapshots import add_ranks, all_measures, refresh_snapshots
@@ -53,14 +56,18 @@ __all__ = [
     "NotReproducible",
     "PublishResult",
     "PublishedBeside",
+    "PublishedIndicators",
     "ScoresBusy",
     "UnknownPeriod",
     "VerifyResult",
     "differences",
+    "publications",
     "publish_period",
+    "publishable_months",
     "published_beside_current",
     "published_months",
     "published_scorecard",
+    "published_unit_indicators",
     "published_vs_current",
     "rescore",
     "verify_period",
@@ -208,7 +215,7 @@ def scoring_inputs(engine: Engine, period: date) -> pd.DataFrame:
     return measures[measures["period"] <= period].reset_index(drop=True)
 
 
-def _refresh_waiting(engine: Engine, catalog: Catalog, wait_seconds: float = 300.0) -> None:
+def _refresh_waiting(engine: Engine, catalog: Catalog, wait_seconds: float) -> None:
     """Bring the stored scores up to date, waiting while another process computes them."""
     deadline = time.monotonic() + wait_seconds
     while refresh_snapshots(engine, catalog).busy:
@@ -224,15 +231,18 @@ def publish_period(
     by: str,
     catalog_file: Path = CATALOG_FILE,
     now: datetime | None = None,
+    wait_seconds: float = 300.0,
 ) -> PublishResult:
     """Freeze ``period``'s scores with their inputs, catalog and data version, in one
     transaction. Raises :class:`AlreadyPublished`, :class:`UnknownPeriod`,
-    :class:`NotReproducible` or :class:`ScoresBusy`; on any of them nothing is written."""
+    :class:`NotReproducible` or :class:`ScoresBusy` (another process kept computing the scores
+    for more than ``wait_seconds``); on any of them nothing is written."""
     if read_published_units(engine, period) is not None:
         raise AlreadyPublished(period.isoformat())
     text = catalog_file.read_bytes().decode("utf-8")
     catalog = catalog_from_text(text)
-    _refresh_waiting(engine, catalog)  # a publication freezes current scores, never stale ones
+    # a publication freezes current scores, never stale ones
+    _refresh_waiting(engine, catalog, wait_seconds)
     if period not in read_snapshot_periods(engine):
         raise UnknownPeriod(period.isoformat())
     state = snapshot_state(engine)
@@ -320,13 +330,19 @@ def published_vs_current(engine: Engine, period: date) -> pd.DataFrame | None:
 
 @dataclass(frozen=True)
 class PublishedBeside:
-    """A published month for the pages: who published it, when, and per unit the published
-    figure beside the current (provisional) one."""
+    """A published month for the pages: who published it, when, under which catalog and data,
+    and per unit the published figure beside the current (provisional) one."""
 
     period: date
     published_at: datetime
     published_by: str
     units: pd.DataFrame  # published_vs_current's rows
+    catalog_version: str = ""
+    catalog_hash: str = ""
+    data_version: int = 0
+    scored_at: datetime | None = None  # when the frozen scores were computed
+    # the frozen unit rows (ranks, coverage…) with rank_level_of / rank_peer_of
+    frozen: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def changed_units(self) -> int:
@@ -345,6 +361,68 @@ def published_months(engine: Engine) -> list[date]:
 def published_beside_current(engine: Engine, period: date) -> PublishedBeside | None:
     header = read_publication_header(engine, period)
     units = published_vs_current(engine, period)
-    if header is None or units is None:
+    frozen = read_published_units(engine, period)
+    if header is None or units is None or frozen is None:
         return None
-    return PublishedBeside(period, header.published_at, header.published_by, units)
+    return PublishedBeside(
+        period,
+        header.published_at,
+        header.published_by,
+        units,
+        catalog_version=header.catalog_version,
+        catalog_hash=header.catalog_hash,
+        data_version=header.data_version,
+        scored_at=header.snapshot_computed_at,
+        frozen=rank_denominators(frozen),
+    )
+
+
+# --- the admin page: what is published, what could be -----------------------------------------
+
+
+def publications(engine: Engine) -> pd.DataFrame:
+    """Every published month, oldest first: period, published_by, published_at,
+    catalog_version, catalog_hash, data_version, snapshot_computed_at, input_rows, units."""
+    return read_publications(engine)
+
+
+def publishable_months(engine: Engine) -> list[date]:
+    """Months with stored scores that are not published yet, oldest first."""
+    published = set(published_periods(engine))
+    return [p for p in read_snapshot_periods(engine) if p not in published]
+
+
+@dataclass(frozen=True)
+class PublishedIndicators:
+    """One unit's indicator rows as published, with the catalog they were scored under (its
+    labels, targets and evidence rules are the ones of the publication, not today's)."""
+
+    period: date
+    published_at: datetime
+    catalog: Catalog
+    indicators: pd.DataFrame  # as metrics.api.UnitScore.indicators: reported, pillar, scored…
+
+
+def published_unit_indicators(
+    engine: Engine, period: date, unit_code: str
+) -> PublishedIndicators | None:
+    """The frozen indicator rows of ``unit_code`` in ``period``, None when unpublished. A value
+    frozen without its required evidence keeps ``missing_evidence`` and is not ``reported``."""
+    header = read_publication_header(engine, period)
+    rows = read_published_indicators(engine, period, unit_code)
+    if header is None or rows is None:
+        return None
+    catalog = catalog_from_text(header.catalog_text)
+    by_key = {i.key: i for i in catalog.indicators}
+    rows = rows[rows["indicator_key"].isin(by_key)]
+    indicators = rows.assign(
+        pillar=rows["indicator_key"].map(lambda k: by_key[k].pillar),
+        scored=rows["indicator_key"].map(lambda k: by_key[k].scored),
+        # the scoring's own rule (metrics.scoring.score_indicators), on the frozen flags
+        reported=rows["value"].notna()
+        & rows["applicable"].astype(bool)
+        & ~rows["missing_evidence"].astype(bool),
+    )
+    return PublishedIndicators(
+        period, header.published_at, catalog, indicators.reset_index(drop=True)
+    )

@@ -21,6 +21,8 @@ from metrics.catalog import Catalog, Text
 from metrics.scoring import PeriodScores, composite_from_pillars, unit_band
 
 BASELINE = "baseline"
+EQUAL = "equal"
+DTI_922 = "dti_922"  # the provincial DTI's pillar weights (Decision 922/QĐ-BTTTT)
 # Composites are rounded to this many decimals before they are ranked and banded, so that two
 # units with the same composite by hand tie even when float sums differ in the last bit
 # (e.g. 50 × 4.8 + 50 × 4 over 8.8 is 49.99999999999999 in floats, and would be red).
@@ -38,6 +40,18 @@ class Scenario:
 
 
 @dataclass(frozen=True)
+class ScenarioShift:
+    """How far one alternative weighting moves the ranked units from the province's weights."""
+
+    key: str
+    label: Text
+    units: int  # units ranked (not grey)
+    band_changes: int  # units whose band differs from the scored one
+    median_rank_change: float  # of |scenario rank − baseline rank|
+    max_rank_change: int
+
+
+@dataclass(frozen=True)
 class StabilitySummary:
     units: int  # units ranked (not grey)
     median_rank_range: float
@@ -46,14 +60,19 @@ class StabilitySummary:
 
 
 def alternative_weightings(catalog: Catalog) -> list[Scenario]:
-    """Equal weights; each pillar's weight × 0.8 and × 1.2 (the others unchanged); each pillar
-    left out (weight 0). Keys: ``equal``, ``<pillar>-20``, ``<pillar>+20``, ``without:<pillar>``.
+    """Equal weights; the provincial DTI's weights when the catalog gives them; each pillar's
+    weight × 0.8 and × 1.2 (the others unchanged); each pillar left out (weight 0). Keys:
+    ``equal``, ``dti_922``, ``<pillar>-20``, ``<pillar>+20``, ``without:<pillar>``.
     """
     base = {p.key: p.weight for p in catalog.pillars}
     equal = catalog.total_points / len(catalog.pillars)
     scenarios = [
-        Scenario("equal", Text("Trọng số bằng nhau", "Equal weights"), dict.fromkeys(base, equal))
+        Scenario(EQUAL, Text("Trọng số bằng nhau", "Equal weights"), dict.fromkeys(base, equal))
     ]
+    dti = catalog.dti_922_weights
+    if dti is not None:
+        label = Text("Trọng số DTI cấp tỉnh (QĐ 922)", "Provincial DTI weights (Decision 922)")
+        scenarios.append(Scenario(DTI_922, label, dti))
     percent = round(STEP * 100)
     for pillar in catalog.pillars:
         for sign, factor in (("-", 1 - STEP), ("+", 1 + STEP)):
@@ -165,3 +184,35 @@ def stability_summary(stability: pd.DataFrame) -> StabilitySummary:
         max_rank_range=int(stability["rank_range"].max()),
         share_band_stable=float((~stability["band_changes"].astype(bool)).mean()),
     )
+
+
+def scenario_shifts(
+    scores: PeriodScores, catalog: Catalog, scenarios: list[Scenario]
+) -> list[ScenarioShift]:
+    """For each of ``scenarios``: how many ranked units change band against the scored one, and
+    the median and largest change of rank against the province's weights."""
+    long = scenario_ranks(scores, catalog, scenarios)
+    if long.empty:
+        return [ScenarioShift(s.key, s.label, 0, 0, float("nan"), 0) for s in scenarios]
+    baseline = long[long["scenario"] == BASELINE].set_index("unit_code")
+    shifts = []
+    for scenario in scenarios:
+        rows = long[long["scenario"] == scenario.key].set_index("unit_code")
+        change = (rows["rank"] - baseline.loc[rows.index, "rank"]).abs()
+        changed_band = rows["band"] != baseline.loc[rows.index, "band"]
+        shifts.append(
+            ScenarioShift(
+                key=scenario.key,
+                label=scenario.label,
+                units=len(rows),
+                band_changes=int(changed_band.sum()),
+                median_rank_change=float(change.median()),
+                max_rank_change=int(change.max()),
+            )
+        )
+    return shifts
+
+
+def compared_weightings(scenarios: list[Scenario]) -> list[Scenario]:
+    """The weightings set beside the province's on the methodology page: equal and the DTI's."""
+    return [s for s in scenarios if s.key in (EQUAL, DTI_922)]

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import math
+from datetime import date
 from typing import Any
 
 import altair as alt
 import pandas as pd
 import streamlit as st
 
+from data.db import get_engine
 from geo.palette import BAND_STYLES
+from metrics.api import unit_revisions
 from metrics.bands import Band
 from metrics.catalog import Catalog
 from metrics.explain import DISPLAY_DECIMALS, display_decimals
 from ui.heatmap import signed
+from ui.loaders import page_loader
 from ui.text import current_language, day, month, num, t
 
 # One precision table for the dossier and the plans that are checked at it (metrics.explain).
@@ -194,3 +198,71 @@ def peer_table(comparison: pd.DataFrame, catalog: Catalog) -> pd.DataFrame:
             t("dossier.col.gap"): (comparison["unit"] - comparison["peer_median"]).map(signed),
         }
     )
+
+
+# --- the trail of corrected values -------------------------------------------------------------
+
+REVISION_MAX_DECIMALS = 6  # enough for any figure a unit reports; float noise stays hidden
+
+
+def exact_value(value: float | None, unit: str) -> str:
+    """A corrected value with every decimal it has (at least the dossier's own): rounded to the
+    dossier's precision, 63,15 → 63,16 would read "63,2 → 63,2"."""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or unit == "flag":
+        return format_value(value, unit)
+    written = f"{value:.{REVISION_MAX_DECIMALS}f}".rstrip("0")
+    decimals = max(len(written.split(".")[1]), display_decimals(unit))
+    text = num(value, decimals)
+    return f"{text}%" if unit == "percent" else text
+
+
+def _moment(value: Any) -> str:
+    """dd/mm/yyyy HH:MM, as the province's documents date a correction."""
+    return "–" if pd.isna(value) else f"{day(value)} {value:%H:%M}"
+
+
+def _text_or_dash(value: Any) -> str:
+    return value if isinstance(value, str) and value else "–"
+
+
+def _evidence_change(old: Any, new: Any) -> str:
+    if old == new or (pd.isna(old) and pd.isna(new)):
+        return _text_or_dash(new)
+    return t("dossier.revisions.change", old=_text_or_dash(old), new=_text_or_dash(new))
+
+
+def revision_table(revisions: pd.DataFrame, catalog: Catalog) -> pd.DataFrame:
+    """Each correction of the month: indicator (its name), old → new value and evidence, when,
+    by whom, why, and the import batch."""
+    lang = current_language()
+    by_key = {i.key: i for i in catalog.indicators}
+    rows = []
+    for revision in revisions.itertuples(index=False):
+        indicator = by_key.get(revision.indicator_key)
+        unit = indicator.unit if indicator else "count"
+        rows.append(
+            {
+                t("catalog.col.indicator"): (
+                    indicator.label.in_language(lang) if indicator else revision.indicator_key
+                ),
+                t("dossier.revisions.col.change"): t(
+                    "dossier.revisions.change",
+                    old=exact_value(revision.old_value, unit),
+                    new=exact_value(revision.new_value, unit),
+                ),
+                t("dossier.revisions.col.evidence"): _evidence_change(
+                    revision.old_evidence_ref, revision.new_evidence_ref
+                ),
+                t("dossier.revisions.col.when"): _moment(revision.revised_at),
+                t("dossier.revisions.col.by"): revision.revised_by,
+                t("dossier.revisions.col.reason"): _text_or_dash(revision.reason),
+                t("dossier.revisions.col.batch"): str(int(revision.batch_id)),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+@page_loader
+def load_unit_revisions(code: str, period: date) -> pd.DataFrame:
+    """Not cached: one indexed query of a few rows, and a correction shows at once."""
+    return unit_revisions(get_engine(), code, period)

@@ -55,7 +55,13 @@ from metrics import (
     stability,
     unit_score,
 )
-from metrics.publication import PublishedBeside, published_beside_current, published_months
+from metrics.publication import (
+    PublishedBeside,
+    PublishedIndicators,
+    published_beside_current,
+    published_months,
+    published_unit_indicators,
+)
 from ui.heatmap import HomeView, home_view
 from ui.problems import stop_on_database_error
 from ui.text import current_language
@@ -379,3 +385,20 @@ def load_published_beside(period: date) -> PublishedBeside | None:
     if period not in published:
         return None
     return _from_scores(_published_beside, published, period)
+
+
+@st.cache_data(ttl=CACHE_TTL_S, max_entries=64, show_spinner=False)
+def _published_indicators(
+    url: str, published: tuple[date, ...], period: date, code: str
+) -> PublishedIndicators | None:
+    del url, published  # frozen rows never change; a new publication is a new key
+    return published_unit_indicators(get_engine(), period, code)
+
+
+@page_loader
+def load_published_indicators(code: str, period: date) -> PublishedIndicators | None:
+    """``code``'s indicator rows as published for ``period``, or None when unpublished."""
+    published = tuple(published_months(get_engine()))
+    if period not in published:
+        return None
+    return _published_indicators(str(get_engine().url), published, period, code)

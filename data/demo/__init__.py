@@ -45,6 +45,7 @@ class DemoSummary:
     batch_id: int
     import_batches: int
     indicator_values: int
+    indicator_value_revisions: int  # always 0: the generator writes first values only
     tasks: int
     task_coordinators: int
     task_assignments: int

@@ -21,16 +21,33 @@ def app_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("app") / "dashboard.sqlite3"
 
 
+def _point_app_at(database: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The app's settings for a test database (created with demo data on first use)."""
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setenv("DASHBOARD_DB_PATH", str(database))
+    monkeypatch.setenv("DASHBOARD_DEMO_SCALE", TEST_DEMO_SCALE)
+    monkeypatch.setenv("DASHBOARD_AUTO_DEMO", "1")
+    monkeypatch.setenv("DASHBOARD_CACHE_DIR", str(database.parent / "boundaries"))
+    monkeypatch.delenv("DASHBOARD_BOUNDARIES", raising=False)
+
+
 @pytest.fixture
 def app_env(app_database: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """Point the app at the shared test database (created with demo data on first use)."""
-    monkeypatch.delenv("DATABASE_URL", raising=False)
-    monkeypatch.setenv("DASHBOARD_DB_PATH", str(app_database))
-    monkeypatch.setenv("DASHBOARD_DEMO_SCALE", TEST_DEMO_SCALE)
-    monkeypatch.setenv("DASHBOARD_AUTO_DEMO", "1")
-    monkeypatch.setenv("DASHBOARD_CACHE_DIR", str(app_database.parent / "boundaries"))
-    monkeypatch.delenv("DASHBOARD_BOUNDARIES", raising=False)
+    _point_app_at(app_database, monkeypatch)
     yield app_database
+    forget_readiness()
+    reset_engine()
+
+
+@pytest.fixture
+def own_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """The app on a database of the test's own, for tests that publish months or correct
+    values: the shared database must not see that."""
+    _point_app_at(tmp_path / "dashboard.sqlite3", monkeypatch)
+    forget_readiness()
+    reset_engine()
+    yield tmp_path / "dashboard.sqlite3"
     forget_readiness()
     reset_engine()
 

@@ -7,11 +7,17 @@ import ast
 import json
 import re
 import sqlite3
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from data.db import get_engine
+from data.publication import read_publication_header
+from metrics import available_periods
+from metrics.publication import publish_period, published_months
 from tests.app.conftest import open_app
 
 ADMIN = "app_pages/admin.py"
@@ -141,3 +147,81 @@ def test_database_error_page_masks_every_credential(
     for secret in ("hunter2", "s3cret", "k3y"):
         assert secret not in shown
         assert secret not in caplog.text
+
+
+# --- publishing a month from the admin page ------------------------------------------------------
+
+
+def button(at: AppTest, label: str) -> Any:
+    return next(b for b in at.button if b.label == label)
+
+
+def ask_to_publish(at: AppTest, period: date, by: str) -> AppTest:
+    """Choose the month, type the publisher, press "Tiếp tục…": the confirmation step."""
+    at.selectbox(key="publish_period").select(period)
+    at.text_input(key="publish_by").input(by)
+    return button(at, "Tiếp tục…").click().run()
+
+
+def test_a_month_is_published_from_the_admin_page_after_a_confirmation(own_app: Path) -> None:
+    at = open_app()  # the first start builds the database, the demo data and the scores
+    assert not at.exception
+    at = open_app(ADMIN)
+    assert not at.exception
+    assert "Chưa có tháng nào được công bố." in [i.value for i in at.info]
+    periods = available_periods(get_engine())
+    newest, earlier = periods[-1], periods[-2]
+
+    # The name is required; nothing is asked or published without it.
+    at = ask_to_publish(at, earlier, "   ")
+    assert "Hãy nhập tên người hoặc cơ quan công bố." in [e.value for e in at.error]
+    assert published_months(get_engine()) == []
+
+    # The confirmation says that publishing is final; cancelling publishes nothing.
+    at = ask_to_publish(at, earlier, "Ban Chỉ đạo tỉnh")
+    assert not at.exception
+    warning = next(w.value for w in at.warning if "Công bố kết quả" in w.value)
+    assert f"Công bố kết quả tháng {earlier:%m/%Y}, người công bố: Ban Chỉ đạo tỉnh?" in warning
+    assert "Việc công bố là cuối cùng" in warning
+    at = button(at, "Hủy").click().run()
+    assert published_months(get_engine()) == []
+    assert not [w for w in at.warning if "Công bố kết quả" in w.value]
+
+    at = ask_to_publish(at, earlier, "Ban Chỉ đạo tỉnh")
+    at = button(at, "Xác nhận công bố").click().run()
+    assert not at.exception
+    assert published_months(get_engine()) == [earlier]
+    done = at.success[0].value
+    assert done.startswith(f"Đã công bố tháng {earlier:%m/%Y}: 102 đơn vị")
+    listing = at.dataframe[-1].value  # the published months, after the data loads
+    assert listing["Kỳ"].tolist() == [f"{earlier:%m/%Y}"]
+    assert listing["Người công bố"].tolist() == ["Ban Chỉ đạo tỉnh"]
+    assert listing["Số đơn vị"].tolist() == ["102"]
+    header = read_publication_header(get_engine(), earlier)
+    assert header is not None
+    assert listing["Bộ chỉ số"].tolist() == [
+        f"{header.catalog_version} · sha256 {header.catalog_hash[:12]}"
+    ]
+    assert listing["Dữ liệu"].tolist() == [f"lần nạp số {header.data_version}"]
+    # A published month is no longer offered for publishing.
+    assert f"{earlier:%m/%Y}" not in at.selectbox(key="publish_period").options
+
+    # The re-score on demand: identical.
+    at = button(at, "Tính lại từ dữ liệu đã đóng băng").click().run()
+    assert any(
+        f"Tháng {earlier:%m/%Y}: tính lại 102 đơn vị" in s.value and "trùng khớp" in s.value
+        for s in at.success
+    )
+
+    # The newest month is being confirmed here while someone else publishes it (the command line):
+    # confirming then is refused with the one readable sentence, never a stack trace.
+    at = ask_to_publish(at, newest, "Ban Chỉ đạo tỉnh")
+    publish_period(get_engine(), newest, by="Văn phòng UBND tỉnh")
+    at = button(at, "Xác nhận công bố").click().run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [
+        f"Tháng {newest:%m/%Y} đã được công bố trước đó. Kết quả đã công bố không bao giờ "
+        "thay đổi, nên không thể công bố lại."
+    ]
+    header = read_publication_header(get_engine(), newest)
+    assert header is not None and header.published_by == "Văn phòng UBND tỉnh"  # untouched

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
 import yaml
 from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1.element_tree import Expander
 
 from tests.app.conftest import APP_FILE, open_app
 from ui.selection import SELECTED_UNIT_KEY
@@ -109,3 +111,100 @@ def _bare(name: str) -> str:
 
     decomposed = unicodedata.normalize("NFD", name.lower())
     return "".join(c for c in decomposed if not unicodedata.combining(c)).replace("đ", "d")
+
+
+# --- the trail of corrected values (own database: a correction changes the data) ------------
+
+
+def _revisions_expander(at: AppTest) -> Expander:
+    return next(e for e in at.expander if e.label == "Lịch sử điều chỉnh số liệu")
+
+
+def test_the_dossier_lists_the_corrections_of_the_month_shown(own_app: Path) -> None:
+    from data.db import get_engine
+    from data.indicators import NewIndicatorValue, record_indicator_values
+    from data.queries import read_indicator_measures
+    from metrics import available_periods, default_catalog, refresh_snapshots
+    from metrics.api import default_period
+    from metrics.indicator_import import importable_keys
+    from ui.loaders import forget_store_state
+
+    assert not open_app().exception  # the first start builds the database, demo data, scores
+    engine = get_engine()
+    period = default_period(available_periods(engine))  # the month the dossier opens on
+    assert period is not None
+    keys = importable_keys(engine, default_catalog())
+    stored = read_indicator_measures(engine)
+    demo_had_value = bool(
+        (
+            (stored["unit_code"] == "22015")
+            & (stored["indicator_key"] == "online_dossier_pct")
+            & (stored["period"] == period)
+        ).any()
+    )
+    batches = []
+    # Two corrections of Phường Tuy Hòa's online dossiers for that month: to 63,15 %, then to
+    # 64,21 % (the second one's "old" is the first one's "new").
+    for figure, when in (
+        (63.15, datetime(2026, 12, 9, 8, 5)),
+        (64.21, datetime(2026, 12, 10, 14, 30)),
+    ):
+        row = NewIndicatorValue(
+            unit_code="22015",
+            indicator_key="online_dossier_pct",
+            period=period,
+            value=figure,
+            source_type="self_reported",
+            reported_at=when,
+            evidence_ref="BC-15/UBND",
+        )
+        result = record_indicator_values(
+            engine,
+            [row],
+            known_keys=keys,
+            source_name="dieu-chinh.csv",
+            imported_by="Trần Thị B",
+            reason="Đối chiếu lại với Cổng DVC",
+            now=when,
+        )
+        batches.append(result.batch_id)
+    refresh_snapshots(engine, default_catalog())
+    forget_store_state()
+
+    at = AppTest.from_file(APP_FILE, default_timeout=120)
+    at.session_state[SELECTED_UNIT_KEY] = "22015"
+    at.switch_page(DOSSIER).run()
+    assert not at.exception
+    trail = _revisions_expander(at).dataframe[0].value
+    assert list(trail.columns) == [
+        "Chỉ số",
+        "Giá trị cũ → mới",
+        "Minh chứng",
+        "Thời điểm điều chỉnh",
+        "Người điều chỉnh",
+        "Lý do",
+        "Lô nhập",
+    ]
+    newest = trail.iloc[-1]
+    assert newest["Chỉ số"] == "Tỷ lệ hồ sơ trực tuyến toàn trình"  # its name, not its key
+    assert newest["Giá trị cũ → mới"] == "63,15% → 64,21%"  # every decimal, vi-VN
+    assert newest["Thời điểm điều chỉnh"] == "10/12/2026 14:30"
+    assert (newest["Người điều chỉnh"], newest["Lý do"]) == (
+        "Trần Thị B",
+        "Đối chiếu lại với Cổng DVC",
+    )
+    assert newest["Lô nhập"] == str(batches[-1])
+    # The first load revised the demo's value, if it had one; otherwise it was a new value.
+    assert len(trail) == (2 if demo_had_value else 1)
+    if demo_had_value:
+        assert trail.iloc[0]["Giá trị cũ → mới"].endswith(" → 63,15%")
+
+    at = AppTest.from_file(APP_FILE, default_timeout=120)
+    at.session_state[SELECTED_UNIT_KEY] = "22045"
+    at.switch_page(DOSSIER).run()
+    expander = _revisions_expander(at)
+    assert not expander.dataframe
+    shown = f"tháng {period:%m/%Y}"
+    assert [c.value for c in expander.caption] == [
+        f"Chưa có số liệu {shown} nào của đơn vị này được điều chỉnh."
+    ]

@@ -4,42 +4,23 @@ publishes a month and changes its data, which the shared app database must not s
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from sqlalchemy import update
 from streamlit.testing.v1 import AppTest
 
-from data.bootstrap import forget_readiness
-from data.db import get_engine, reset_engine
+from data.db import get_engine
 from data.models import IndicatorValue
 from i18n.formats import format_date, format_number
 from metrics import default_catalog, refresh_snapshots
 from metrics.api import default_period
 from metrics.publication import publish_period, published_beside_current
-from tests.app.conftest import APP_FILE, TEST_DEMO_SCALE, open_app
+from tests.app.conftest import APP_FILE, open_app
 from ui.loaders import forget_store_state, load_periods
 from ui.selection import SELECTED_UNIT_KEY
 
 DOSSIER = "app_pages/dossier.py"
 CHANGED, UNCHANGED = "22015", "22045"
-
-
-@pytest.fixture
-def own_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    database = tmp_path / "dashboard.sqlite3"
-    monkeypatch.delenv("DATABASE_URL", raising=False)
-    monkeypatch.setenv("DASHBOARD_DB_PATH", str(database))
-    monkeypatch.setenv("DASHBOARD_DEMO_SCALE", TEST_DEMO_SCALE)
-    monkeypatch.setenv("DASHBOARD_AUTO_DEMO", "1")
-    monkeypatch.setenv("DASHBOARD_CACHE_DIR", str(tmp_path / "boundaries"))
-    monkeypatch.delenv("DASHBOARD_BOUNDARIES", raising=False)
-    forget_readiness()
-    reset_engine()
-    yield database
-    forget_readiness()
-    reset_engine()
 
 
 def captions(at: AppTest) -> list[str]:

@@ -8,7 +8,8 @@ import pytest
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import IntegrityError
 
-from data.db import DatabaseUnavailable, build_engine, check_connection, safe_url
+from data.db import DatabaseUnavailable, build_engine, check_connection, safe_url, score_lock
+from tests.conftest import drop_schema, postgres_engine_in_fresh_schema, require_postgres
 
 
 def test_malformed_url_names_the_setting() -> None:
@@ -146,3 +147,26 @@ def test_foreign_keys_are_enforced(migrated_engine: Engine) -> None:
         )
     with migrated_engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM infra_sites")).scalar_one() == 0
+
+
+@pytest.mark.postgres
+def test_the_score_lock_is_held_per_schema() -> None:
+    """Two databases kept as schemas of one PostgreSQL database do not block each other; the
+    same schema does."""
+    require_postgres()
+    first, first_schema = postgres_engine_in_fresh_schema()
+    second, second_schema = postgres_engine_in_fresh_schema()
+    try:
+        with score_lock(first) as held_first:
+            assert held_first
+            with score_lock(second) as held_second:
+                assert held_second  # another schema: its own lock
+            with score_lock(first) as held_again:
+                assert not held_again  # the same schema from another connection: busy
+        with score_lock(first) as held_after:
+            assert held_after  # released
+    finally:
+        first.dispose()
+        second.dispose()
+        drop_schema(first_schema)
+        drop_schema(second_schema)

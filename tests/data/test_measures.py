@@ -25,30 +25,11 @@ from data.models import (
     Unit,
 )
 from metrics.operational import operational_inputs, operational_measures
+from tests.data.feedback_rows import add_status_changes, case
 from tests.reference import OPERATIONAL_KEYS, registry_count, registry_rows
 
 A, B = "22015", "22045"
 MAR, APR, MAY = date(2026, 3, 1), date(2026, 4, 1), date(2026, 5, 1)
-
-
-def case(code: str, unit: str, received: datetime, status: str, **extra: Any) -> dict[str, Any]:
-    return {
-        "case_code": code,
-        "channel": "app",
-        "category_group": "Hạ tầng",
-        "category": "Đèn đường",
-        "is_question": False,
-        "severity": "normal",
-        "description": "Đèn đường hỏng",
-        "unit_code": unit,
-        "received_at": received,
-        "status": status,
-        "due_at": None,
-        "resolved_at": None,
-        "response_evidence_ref": None,
-        "satisfaction": None,
-        **extra,
-    }
 
 
 CASES = [
@@ -78,7 +59,8 @@ CASES = [
     case("C3", A, datetime(2026, 4, 10, 8), "in_progress", due_at=datetime(2026, 4, 20, 17)),
     # c4: rejected (no deadline): counts nowhere.
     case("C4", A, datetime(2026, 4, 11, 8), "rejected"),
-    # c5: a duplicate left with a deadline and open: not backlog either.
+    # c5: a duplicate left with a deadline and open, with no history saying when it was set
+    # aside: not backlog either.
     case("C5", A, datetime(2026, 4, 12, 8), "duplicate", due_at=datetime(2026, 4, 15, 17)),
     # c6: resolved exactly at its deadline (on time), with evidence, not rated.
     case(
@@ -296,3 +278,73 @@ def test_feedback_is_read_grouped_not_row_by_row(migrated_engine: Engine) -> Non
     assert spells["from_month"].tolist() == [pd.Timestamp(MAR), pd.Timestamp(APR)]
     assert spells["until_month"].iloc[0] == pd.Timestamp(APR)
     assert pd.isna(spells["until_month"].iloc[1])
+
+
+# --- Feedback backlog as the status history knew it -----------------------------------------------
+# Unit A only (10,000 people: one case is 1.0 per 10,000), January to June 2026 (E = 1 February …
+# 1 July at 00:00).
+
+JAN_TO_JUN = [date(2026, month, 1) for month in range(1, 7)]
+BACKLOG_CASES = [
+    # d1: overdue since 10 January, marked duplicate on 15 May.
+    case("D1", A, datetime(2026, 1, 5, 8), "duplicate", due_at=datetime(2026, 1, 10, 17)),
+    # d2: rejected on 4 February, before its 9 February deadline.
+    case("D2", A, datetime(2026, 2, 2, 8), "rejected", due_at=datetime(2026, 2, 9, 17)),
+    # d3: due 9 March, resolved late on 20 April.
+    case(
+        "D3",
+        A,
+        datetime(2026, 3, 2, 8),
+        "resolved",
+        due_at=datetime(2026, 3, 9, 17),
+        resolved_at=datetime(2026, 4, 20, 10),
+    ),
+    # d4: due 9 February, still being handled.
+    case("D4", A, datetime(2026, 2, 2, 8), "in_progress", due_at=datetime(2026, 2, 9, 17)),
+]
+BACKLOG_HISTORY = [
+    ("D1", datetime(2026, 5, 15, 10), "in_progress", "duplicate"),
+    ("D2", datetime(2026, 2, 4, 10), "received", "rejected"),
+]
+RECLASSIFIED_ON = datetime(2026, 6, 10, 9)  # "today" in the issue: d4 is marked duplicate
+
+
+@pytest.fixture
+def backlog_engine(migrated_engine: Engine) -> Engine:
+    with migrated_engine.begin() as conn:
+        conn.execute(update(Unit).where(Unit.code == A).values(population=10_000))
+        conn.execute(insert(FeedbackCase), BACKLOG_CASES)
+        add_status_changes(conn, BACKLOG_HISTORY)
+    return migrated_engine
+
+
+def backlog_of_a(engine: Engine) -> list[float]:
+    """A's feedback backlog per 10,000 people at the ends of January … June 2026."""
+    measures = operational_measures(operational_inputs(engine), JAN_TO_JUN)
+    rows = measures[
+        (measures["unit_code"] == A) & (measures["indicator_key"] == "feedback_backlog_per_10k")
+    ].sort_values("period")
+    assert rows["period"].tolist() == JAN_TO_JUN
+    return [round(v, 4) for v in rows["value"]]
+
+
+def test_feedback_backlog_follows_the_status_history(backlog_engine: Engine) -> None:
+    # Month ends       Jan Feb Mar Apr May Jun
+    # d1 (to 15 May)    1   1   1   1   .   .   set aside on 15 May: gone by 1 June
+    # d2                .   .   .   .   .   .   rejected before its deadline: never overdue
+    # d3 (to 20 Apr)    .   .   1   .   .   .   open at 1 April, resolved by 1 May
+    # d4 (open)         .   1   1   1   1   1
+    assert backlog_of_a(backlog_engine) == [1.0, 2.0, 3.0, 2.0, 1.0, 1.0]
+
+
+def test_a_reclassification_today_does_not_rewrite_last_spring(backlog_engine: Engine) -> None:
+    before = backlog_of_a(backlog_engine)
+    with backlog_engine.begin() as conn:
+        conn.execute(
+            update(FeedbackCase).where(FeedbackCase.case_code == "D4").values(status="duplicate")
+        )
+        add_status_changes(conn, [("D4", RECLASSIFIED_ON, "in_progress", "duplicate")])
+    after = backlog_of_a(backlog_engine)
+    # January … May ended before 10 June: unchanged. Only June's end (1 July) loses d4.
+    assert after[:5] == before[:5] == [1.0, 2.0, 3.0, 2.0, 1.0]
+    assert (before[5], after[5]) == (1.0, 0.0)

@@ -6,9 +6,12 @@ from datetime import date, datetime
 
 import pandas as pd
 import pytest
-from sqlalchemy import Engine, func, select
+from alembic import command
+from sqlalchemy import Engine, func, select, text
 from sqlalchemy.exc import IntegrityError
 
+from data.bootstrap import sync_reference_data
+from data.migrate import alembic_config, upgrade_to_head
 from data.models import Publication, PublishedInput
 from data.publication import (
     AlreadyPublished,
@@ -70,9 +73,24 @@ def tables(code: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.Data
                 "reported_at": datetime(2026, 10, 25, 10, 0),
                 "evidence_ref": "QĐ 12/UBND",
                 "applicable": True,
+                "missing_evidence": False,
                 "points": 2.25,
                 "max_points": 3.0,
-            }
+            },
+            # a value whose required evidence reference is missing: kept, flagged, not scored
+            {
+                "unit_code": code,
+                "indicator_key": "plan",
+                "value": 1.0,
+                "value_period": OCTOBER,
+                "source_type": "self_reported",
+                "reported_at": datetime(2026, 10, 20, 9, 0),
+                "evidence_ref": None,
+                "applicable": True,
+                "missing_evidence": True,
+                "points": None,
+                "max_points": 2.0,
+            },
         ]
     )
     # Two extra columns the scoring layer may read: a date and a text with a missing value.
@@ -122,7 +140,8 @@ def test_a_publication_reads_back_exactly_as_written(migrated_engine: Engine, co
     assert published.units["composite"].tolist() == [71.234567891]
     assert published.units["band"].tolist() == ["yellow"]
     assert published.pillars["score_pct"].tolist() == [62.5]
-    assert published.indicators["evidence_ref"].tolist() == ["QĐ 12/UBND"]
+    assert published.indicators["evidence_ref"].isna().tolist() == [False, True]
+    assert published.indicators["missing_evidence"].tolist() == [False, True]
     restored = published.inputs.set_index("indicator_key")
     assert restored.loc["online", "verified_at"] == date(2026, 10, 28)
     assert restored.loc["online", "verified_by"] == "SNV"
@@ -160,3 +179,48 @@ def test_a_failing_write_leaves_no_publication(migrated_engine: Engine, code: st
     assert not is_published(migrated_engine, OCTOBER)
     with migrated_engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(PublishedInput)).scalar_one() == 0
+
+
+def test_months_published_before_0006_get_their_missing_evidence_flags(
+    empty_engine: Engine,
+) -> None:
+    # A publication frozen at revision 0005 (no flag column): three indicator rows of one unit.
+    #   online: value 60, applicable, 2,25 points   → scored: not missing
+    #   plan:   value 1, applicable, no points      → a value that did not score: missing evidence
+    #   wifi:   no value, applicable, no points     → not reported: not missing evidence
+    config = alembic_config()
+    with empty_engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0005")
+    with empty_engine.begin() as conn:
+        sync_reference_data(conn)
+    code = str(read_units(empty_engine)["code"].iloc[0])
+    with empty_engine.begin() as conn:
+        publication = conn.execute(
+            text(
+                "INSERT INTO publications (period, catalog_version, catalog_hash, catalog_text,"
+                " data_version, published_by, published_at, input_rows) VALUES"
+                " (:period, 'v', 'h', 't', 1, 'x', :at, 0) RETURNING id"
+            ),
+            {"period": OCTOBER, "at": datetime(2026, 11, 5)},
+        ).scalar_one()
+        conn.execute(
+            text(
+                "INSERT INTO published_indicator_scores (publication_id, unit_code,"
+                " indicator_key, value, applicable, points, max_points) VALUES"
+                " (:pid, :code, :key, :value, :applicable, :points, 2)"
+            ),
+            [
+                {"pid": publication, "code": code, "applicable": True, **row}
+                for row in (
+                    {"key": "online", "value": 60.0, "points": 2.25},
+                    {"key": "plan", "value": 1.0, "points": None},
+                    {"key": "wifi", "value": None, "points": None},
+                )
+            ],
+        )
+    upgrade_to_head(empty_engine)
+    published = read_publication(empty_engine, OCTOBER)
+    assert published is not None
+    flags = published.indicators.set_index("indicator_key")["missing_evidence"]
+    assert flags.astype(bool).to_dict() == {"online": False, "plan": True, "wifi": False}

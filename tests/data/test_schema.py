@@ -20,6 +20,7 @@ EXPECTED_TABLES = {
     "units",
     "departments",
     "indicator_values",
+    "indicator_value_revisions",
     "tasks",
     "task_coordinators",
     "task_assignments",

@@ -36,6 +36,7 @@ def inputs(
     resolved: list[tuple] = (),
     overdue: list[tuple] = (),
     tasks: list[tuple] = (),
+    extensions: list[tuple] = (),
     sites: list[tuple] = (),
 ) -> OperationalInputs:
     return OperationalInputs(
@@ -45,13 +46,23 @@ def inputs(
             list(resolved),
         ),
         feedback_overdue=frame(["unit_code", "from_month", "until_month", "cases"], list(overdue)),
-        task_assignments=frame(
-            ["unit_code", "deadline", "completed_at", "confirmed_at"], list(tasks)
-        ),
+        task_assignments=task_frame(tasks),
+        task_extensions=frame(["assignment_id", "decided_at", "new_deadline"], list(extensions)),
         sites_5g=frame(
             ["unit_code", "serves_centre", "on_air_at", "population_covered"], list(sites)
         ),
     )
+
+
+def task_frame(tasks: list[tuple]) -> pd.DataFrame:
+    """(unit, original deadline, completed, confirmed) rows, numbered 1, 2, … as assignment_id;
+    the current deadline is left as the original (the measures do not read it)."""
+    rows = [
+        (number, unit, deadline, deadline, *rest)
+        for number, (unit, deadline, *rest) in enumerate(tasks, start=1)
+    ]
+    columns = ["assignment_id", "unit_code", "deadline", "original_deadline"]
+    return frame([*columns, "completed_at", "confirmed_at"], rows)
 
 
 def series(measures: pd.DataFrame, unit: str, key: str) -> dict[date, float]:
@@ -276,3 +287,16 @@ def test_a_task_confirmed_before_it_falls_due() -> None:
     assert_values(series(measures, "A", "task_on_time_pct"), {MAY: None, JUN: 100.0})
     # Never overdue: confirmed (10 May) before the deadline passed.
     assert series(measures, "A", "task_overdue_count") == {MAY: 0.0, JUN: 0.0}
+
+
+def test_a_task_extension_counts_from_the_month_it_was_decided() -> None:
+    # Due 15 March, not done; moved to 30 June by a decision of 20 April (after the old deadline).
+    late = [("A", date(2026, 3, 15), None, None)]
+    moved = [(1, date(2026, 4, 20), date(2026, 6, 30))]
+    measures = operational_measures(inputs(tasks=late, extensions=moved), [MAR, APR, MAY, JUN])
+    # Mar: 15 March still in force at 1 April → overdue, 0 of 1 on time. Apr, May: 30 June in
+    # force and not over → not due: 0 overdue, share not applicable. Jun: over at 1 July → 1, 0 %.
+    assert series(measures, "A", "task_overdue_count") == {MAR: 1.0, APR: 0.0, MAY: 0.0, JUN: 1.0}
+    assert_values(
+        series(measures, "A", "task_on_time_pct"), {MAR: 0.0, APR: None, MAY: None, JUN: 0.0}
+    )

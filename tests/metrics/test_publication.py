@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import argparse
 from datetime import date, datetime
+from pathlib import Path
 
 import pandas as pd
 import pytest
+import yaml
 from sqlalchemy import Engine, update
 
 from data.db import exclusive_write
 from data.demo import generate_into
-from data.models import ImportBatch, IndicatorValue, PublishedUnitScore
+from data.models import ImportBatch, IndicatorValue, PublishedIndicatorScore, PublishedUnitScore
 from data.queries import read_units
 from metrics.catalog import load_catalog
 from metrics.publication import (
@@ -21,12 +23,13 @@ from metrics.publication import (
     UnknownPeriod,
     publish_period,
     published_scorecard,
+    published_unit_indicators,
     published_vs_current,
     verify_period,
 )
 from metrics.publish import main, parse_month
-from metrics.snapshots import refresh_snapshots
 from tests.metrics.conftest import FIXTURES
+from tests.metrics.waiting import refresh_when_free
 
 SMALL = FIXTURES / "small_catalog.yaml"
 OCTOBER = date(2026, 10, 1)
@@ -107,7 +110,7 @@ def test_a_late_value_moves_the_provisional_figure_and_not_the_published_one(
             .where(IndicatorValue.unit_code == code, IndicatorValue.indicator_key == "online")
             .values(value=80.0)
         )
-    refresh_snapshots(engine, load_catalog(SMALL), force=True)
+    refresh_when_free(engine, load_catalog(SMALL), force=True)
 
     after = published_scorecard(engine, OCTOBER)
     assert after is not None
@@ -122,10 +125,70 @@ def test_a_late_value_moves_the_provisional_figure_and_not_the_published_one(
     assert verify_period(engine, OCTOBER).identical  # still what its frozen inputs give
 
 
+def test_a_value_without_its_required_evidence_is_frozen_as_missing_evidence(
+    hand_engine: tuple[Engine, str], tmp_path: Path
+) -> None:
+    engine, code = hand_engine
+    # The small catalog with "plan" requiring an evidence reference, and the unit's plan value
+    # reported without one.
+    raw = yaml.safe_load(SMALL.read_text(encoding="utf-8"))
+    for indicator in raw["indicators"]:
+        if indicator["key"] == "plan":
+            indicator["evidence_required"] = True
+    catalog_file = tmp_path / "plan_needs_evidence.yaml"
+    catalog_file.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    with engine.begin() as conn:
+        conn.execute(
+            update(IndicatorValue)
+            .where(IndicatorValue.unit_code == code, IndicatorValue.indicator_key == "plan")
+            .values(evidence_ref=None)
+        )
+    # (publishing brings the stored scores up to date under its own catalog first)
+    publish_period(engine, OCTOBER, by="Ban Chỉ đạo", catalog_file=catalog_file)
+
+    # gov as before: 3,75 of 6 = 62,5 %; society: meetings 2 of 2, plan not scored (missing):
+    # 2 of 4 = 50 %; composite (62,5 × 6 + 50 × 4) / 10 = (375 + 200) / 10 = 57,5; coverage
+    # 4 of 5 values = 0,8 (≥ 0,75: coloured): yellow (50 ≤ 57,5 < 70).
+    frozen = published_scorecard(engine, OCTOBER)
+    assert frozen is not None
+    unit = frozen.set_index("unit_code").loc[code]
+    assert unit["composite"] == pytest.approx(57.5, abs=1e-9)
+    assert (unit["reported"], unit["expected"], unit["band"]) == (4, 5, "yellow")
+
+    published = published_unit_indicators(engine, OCTOBER, code)
+    assert published is not None
+    plan = published.indicators.set_index("indicator_key").loc["plan"]
+    assert bool(plan["missing_evidence"]) and not bool(plan["reported"])
+    assert plan["value"] == 1  # still shown, beside "thiếu minh chứng"
+    others = published.indicators[published.indicators["indicator_key"] != "plan"]
+    assert not others["missing_evidence"].astype(bool).any()
+    assert published.catalog.indicator("plan").evidence_required  # the frozen catalog's rule
+    assert verify_period(engine, OCTOBER).identical
+
+
+def test_the_re_score_compares_the_missing_evidence_flag(hand_engine: tuple[Engine, str]) -> None:
+    # A frozen flag altered behind the publication's back is one difference, named by column.
+    engine, code = hand_engine
+    publish_period(engine, OCTOBER, by="Ban Chỉ đạo", catalog_file=SMALL)
+    with engine.begin() as conn:
+        conn.execute(
+            update(PublishedIndicatorScore)
+            .where(
+                PublishedIndicatorScore.unit_code == code,
+                PublishedIndicatorScore.indicator_key == "online",
+            )
+            .values(missing_evidence=True)
+        )
+    result = verify_period(engine, OCTOBER)
+    assert not result.identical
+    assert len(result.problems) == 1 and "missing_evidence" in result.problems[0]
+
+
 def test_an_unpublished_period_has_no_published_figures(hand_engine: tuple[Engine, str]) -> None:
-    engine, _ = hand_engine
+    engine, code = hand_engine
     assert published_scorecard(engine, OCTOBER) is None
     assert published_vs_current(engine, OCTOBER) is None
+    assert published_unit_indicators(engine, OCTOBER, code) is None
     with pytest.raises(NotPublished):
         verify_period(engine, OCTOBER)
 

@@ -34,16 +34,21 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+import yaml
 
-from metrics.catalog import Catalog
-from metrics.scoring import PeriodScores, score_period
+from metrics.catalog import Catalog, default_catalog, parse_catalog
+from metrics.scoring import PeriodScores, composite_from_pillars, score_period
 from metrics.stability import (
+    DTI_922,
     alternative_weightings,
+    compared_weightings,
     rank_stability,
     scenario_ranks,
+    scenario_shifts,
     stability_summary,
 )
-from tests.metrics.conftest import JUNE, measures
+from tests.metrics.conftest import FIXTURES, JUNE, measures
+from tests.metrics.provenance import with_provenance
 
 UNITS = {
     "A": [("online", 80), ("incidents", 0), ("backlog", 0), ("meetings", 2), ("plan", 0)],
@@ -164,3 +169,93 @@ def test_no_ranked_units(small_catalog: Catalog) -> None:
     stability = rank_stability(scores, small_catalog)
     assert stability.empty
     assert stability_summary(stability).units == 0
+
+
+# --- the provincial DTI's weights beside the province's --------------------------------------
+#
+# The small catalog with DTI weights gov 9, society 1 (they add up to its 10 points). Same four
+# units; composite = (gov × 9 + society × 1) / 10:
+#   A (100, 50): 950/10 = 95 → green          (baseline 80, rank 1 → 1)
+#   B (60, 100): 640/10 = 64 → yellow (< 70)  (baseline 76 green, rank 2 → 3)
+#   C (100, 25): 925/10 = 92.5 → yellow: its society pillar (25 %) is red (baseline 70, 3 → 2)
+#   F (50, 50):  50 → yellow                  (baseline 50, rank 4 → 4)
+# Shift against the baseline: 1 unit changes band (B); rank changes 0, 1, 1, 0 → median 0.5,
+# largest 1. Equal weights (table above): ranks 2 1 3 4, no band change; changes 1, 1, 0, 0.
+
+
+@pytest.fixture
+def dti_catalog() -> Catalog:
+    data = yaml.safe_load((FIXTURES / "small_catalog.yaml").read_text(encoding="utf-8"))
+    return parse_catalog(with_provenance(data, {"gov": 9, "society": 1}), "small with DTI")
+
+
+@pytest.fixture
+def dti_scores(dti_catalog: Catalog) -> PeriodScores:
+    rows = [(unit, key, value) for unit, values in UNITS.items() for key, value in values]
+    return score_period(measures(rows), dti_catalog, list(UNITS), JUNE)
+
+
+def test_the_dti_weighting_follows_equal_weights(dti_catalog: Catalog) -> None:
+    scenarios = alternative_weightings(dti_catalog)
+    assert [s.key for s in scenarios[:3]] == ["equal", "dti_922", "gov-20"]
+    assert scenarios[1].weights == {"gov": 9, "society": 1}
+    assert scenarios[1].label.vi == "Trọng số DTI cấp tỉnh (QĐ 922)"
+    assert [s.key for s in compared_weightings(scenarios)] == ["equal", "dti_922"]
+
+
+def test_dti_composites_ranks_and_bands_by_hand(
+    dti_scores: PeriodScores, dti_catalog: Catalog
+) -> None:
+    long = scenario_ranks(dti_scores, dti_catalog)
+    dti = long[long["scenario"] == DTI_922].set_index("unit_code")
+    assert dti.loc[["A", "B", "C", "F"], "composite"].tolist() == pytest.approx([95, 64, 92.5, 50])
+    assert dti.loc[["A", "B", "C", "F"], "rank"].tolist() == [1, 3, 2, 4]
+    assert dti.loc[["A", "B", "C", "F"], "band"].tolist() == ["green", "yellow", "yellow", "yellow"]
+
+
+def test_shifts_against_the_province_weights(
+    dti_scores: PeriodScores, dti_catalog: Catalog
+) -> None:
+    scenarios = compared_weightings(alternative_weightings(dti_catalog))
+    equal, dti = scenario_shifts(dti_scores, dti_catalog, scenarios)
+    assert (dti.key, dti.units, dti.band_changes) == ("dti_922", 4, 1)
+    assert (dti.median_rank_change, dti.max_rank_change) == (0.5, 1)
+    assert (equal.key, equal.band_changes) == ("equal", 0)
+    assert (equal.median_rank_change, equal.max_rank_change) == (0.5, 1)
+
+
+def test_shifts_with_no_ranked_unit(dti_catalog: Catalog) -> None:
+    # A reports 1 of 5 scored indicators (coverage 20 % < 75 %): grey, so nobody is ranked.
+    scores = score_period(measures([("A", "online", 80)]), dti_catalog, ["A"], JUNE)
+    scenarios = compared_weightings(alternative_weightings(dti_catalog))
+    shifts = scenario_shifts(scores, dti_catalog, scenarios)
+    assert [s.key for s in shifts] == ["equal", "dti_922"]
+    for shift in shifts:
+        assert (shift.units, shift.band_changes, shift.max_rank_change) == (0, 0, 0)
+
+
+def test_the_shipped_dti_scenario_on_a_hand_made_unit() -> None:
+    # Pillar shares (%): awareness 100, institutions 50, infrastructure 0, human resources 100,
+    # cyber-security 100, government 50, economy 100, society 0.
+    # DTI weights 10/10/10/10/10/20/15/15:
+    #   (10·100 + 10·50 + 10·0 + 10·100 + 10·100 + 20·50 + 15·100 + 15·0) / 100 = 6000/100 = 60
+    # The province's 8/10/16/10/8/24/12/12:
+    #   (8·100 + 10·50 + 16·0 + 10·100 + 8·100 + 24·50 + 12·100 + 12·0) / 100 = 5500/100 = 55
+    shares = {
+        "awareness": 100,
+        "institutions": 50,
+        "digital_infrastructure": 0,
+        "digital_human_resources": 100,
+        "cybersecurity": 100,
+        "digital_government": 50,
+        "digital_economy": 100,
+        "digital_society": 0,
+    }
+    pillars = pd.DataFrame(
+        {"unit_code": "X", "pillar": list(shares), "score_pct": list(shares.values())}
+    )
+    catalog = default_catalog()
+    dti = next(s for s in alternative_weightings(catalog) if s.key == DTI_922)
+    assert composite_from_pillars(pillars, dti.weights)["X"] == pytest.approx(60)
+    province = {p.key: p.weight for p in catalog.pillars}
+    assert composite_from_pillars(pillars, province)["X"] == pytest.approx(55)

@@ -1,0 +1,230 @@
+"""The stored scores are the scores: every stored row equals a fresh computation from the raw
+tables, and SQLite and PostgreSQL give the same scorecards for the same data.
+
+One small demo data set (seed 7, scale 0.02, up to 16 March 2026: July 2025 to February 2026),
+generated once per database for the module. Bands, ranks, counts, flags, texts and times must be
+equal; numbers within 1e-9 (the scores are rounded to 9 decimals before a threshold).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+
+import numpy as np
+import pandas as pd
+import pytest
+from sqlalchemy import Engine
+
+from data.bootstrap import sync_reference_data
+from data.db import exclusive_write
+from data.demo import generate_into
+from data.migrate import upgrade_to_head
+from data.queries import (
+    read_indicator_snapshots,
+    read_pillar_snapshots,
+    read_snapshot_periods,
+    read_unit_snapshots,
+    read_units,
+)
+from metrics import default_catalog, scorecard
+from metrics.snapshots import all_measures, score_history, scoring_periods
+from tests.conftest import drop_schema, postgres_engine_in_fresh_schema, require_postgres
+from tests.conftest import sqlite_engine as new_sqlite_engine
+from tests.metrics.waiting import refresh_when_free
+
+SEED, SCALE, END = 7, 0.02, date(2026, 3, 16)
+TOLERANCE = 1e-9
+TIMES = {"last_update", "value_period", "reported_at"}
+# Per part of the scores: the key columns, the numbers (compared within 1e-9) and the columns
+# that must be equal exactly (bands, ranks, counts, flags, texts, times).
+PARTS = {
+    "units": (
+        ["unit_code"],
+        ["composite", "coverage", "delta"],
+        ["reported", "expected", "last_update", "band", "rank_level", "rank_peer", "rank_delta"],
+    ),
+    "pillars": (["unit_code", "pillar"], ["earned", "available", "score_pct"], ["band"]),
+    "indicators": (
+        ["unit_code", "indicator_key"],
+        ["value", "points", "max_points"],
+        [
+            "value_period",
+            "source_type",
+            "reported_at",
+            "evidence_ref",
+            "applicable",
+            "missing_evidence",
+        ],
+    ),
+}
+
+
+def _demo(engine: Engine) -> Engine:
+    upgrade_to_head(engine)
+    with engine.begin() as conn:
+        sync_reference_data(conn)
+    with exclusive_write(engine) as conn:
+        generate_into(conn, seed=SEED, scale=SCALE, end_date=END)
+    # a first start: the newest months first, then all of them
+    assert refresh_when_free(engine).rebuilt
+    return engine
+
+
+@pytest.fixture(scope="module")
+def sqlite_demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    engine = new_sqlite_engine(tmp_path_factory.mktemp("consistency") / "demo.sqlite3")
+    yield _demo(engine)
+    engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def postgres_demo() -> Iterator[Engine]:
+    require_postgres()
+    engine, schema = postgres_engine_in_fresh_schema()
+    try:
+        yield _demo(engine)
+    finally:
+        engine.dispose()
+        drop_schema(schema)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def demo(request: pytest.FixtureRequest) -> Engine:
+    name = "sqlite_demo" if request.param == "sqlite" else "postgres_demo"
+    engine: Engine = request.getfixturevalue(name)
+    return engine
+
+
+def _column_mismatches(left: pd.Series, right: pd.Series, column: str, exact: bool) -> np.ndarray:
+    """Where two aligned columns differ; a value missing on both sides is equal."""
+    if column in TIMES:
+        left, right = pd.to_datetime(left), pd.to_datetime(right)
+    if not exact:
+        a = pd.to_numeric(left).to_numpy(dtype=float)
+        b = pd.to_numeric(right).to_numpy(dtype=float)
+        return ~np.isclose(a, b, rtol=0.0, atol=TOLERANCE, equal_nan=True)
+    both_missing = left.isna().to_numpy() & right.isna().to_numpy()
+    same = np.array(
+        [bool(a == b) for a, b in zip(left.astype(object), right.astype(object), strict=True)],
+        dtype=bool,
+    )
+    return ~(same | both_missing)
+
+
+def mismatches(part: str, left: pd.DataFrame, right: pd.DataFrame, names: str) -> list[str]:
+    """Every row only on one side, and every value that differs, as readable lines."""
+    keys, numbers, exact = PARTS[part]
+    columns = numbers + exact
+    merged = left[keys + columns].merge(
+        right[keys + columns], on=keys, how="outer", suffixes=("_1", "_2"), indicator=True
+    )
+    problems = [
+        f"{part} {tuple(row[k] for k in keys)}: only in the {names} {row['_merge']}"
+        for _, row in merged[merged["_merge"] != "both"].iterrows()
+    ]
+    both = merged[merged["_merge"] == "both"]
+    for column in columns:
+        wrong = _column_mismatches(
+            both[f"{column}_1"], both[f"{column}_2"], column, exact=column in exact
+        )
+        for _, row in both[wrong].head(5).iterrows():
+            where = tuple(row[k] for k in keys)
+            problems.append(
+                f"{part} {where} {column}: {row[f'{column}_1']!r} ≠ {row[f'{column}_2']!r}"
+            )
+    return problems
+
+
+def test_the_comparison_catches_a_difference_of_more_than_1e_9() -> None:
+    # The comparison itself: 2e-9 apart is a difference, 5e-10 is not; NaN equals NaN; a band
+    # differs exactly; a row on one side only is named.
+    keys = ["unit_code"]
+    base = pd.DataFrame(
+        {
+            "unit_code": ["A", "B", "C"],
+            "composite": [70.0, float("nan"), 50.0],
+            "coverage": [0.8, 0.5, 1.0],
+            "delta": [1.0, float("nan"), -2.0],
+            "reported": [8, 5, 10],
+            "expected": [10, 10, 10],
+            "last_update": pd.to_datetime(["2026-01-05", None, "2026-01-06"]),
+            "band": ["yellow", "grey", "red"],
+            "rank_level": [1.0, float("nan"), 2.0],
+            "rank_peer": [1.0, float("nan"), 1.0],
+            "rank_delta": [1.0, float("nan"), 2.0],
+        }
+    )
+    assert mismatches("units", base, base.copy(), "stored/fresh") == []
+    nudged = base.assign(composite=[70.0 + 5e-10, float("nan"), 50.0 + 2e-9])
+    problems = mismatches("units", base, nudged, "stored/fresh")
+    assert len(problems) == 1 and "('C',) composite" in problems[0]
+    other_band = base.assign(band=["yellow", "grey", "grey"])
+    assert len(mismatches("units", base, other_band, "stored/fresh")) == 1
+    fewer = base[base[keys[0]] != "B"]
+    assert mismatches("units", base, fewer, "stored/fresh") == [
+        "units ('B',): only in the stored/fresh left_only"
+    ]
+
+
+def test_every_stored_score_equals_a_fresh_computation_from_the_raw_tables(
+    demo: Engine,
+) -> None:
+    catalog = default_catalog()
+    measures = all_measures(demo)
+    periods = scoring_periods(measures)
+    # July 2025 to February 2026 (the last month that ended before 16 March): 8 months.
+    assert periods[0] == date(2025, 7, 1) and len(periods) == 8
+    assert read_snapshot_periods(demo) == periods
+    fresh = score_history(measures, catalog, read_units(demo), periods)
+    readers = {
+        "units": read_unit_snapshots,
+        "pillars": read_pillar_snapshots,
+        "indicators": read_indicator_snapshots,
+    }
+    problems: list[str] = []
+    rows = 0
+    for period in periods:
+        for part, read in readers.items():
+            stored = read(demo, period)
+            rows += len(stored)
+            problems += mismatches(part, stored, getattr(fresh[period], part), "stored/fresh")
+    assert problems == [], problems[:10]
+    # Something was compared: every unit × (1 + pillars + indicators) in each month.
+    units = len(read_units(demo))
+    per_month = units * (1 + len(catalog.pillars) + len(catalog.indicators))
+    assert rows == per_month * len(periods)
+
+
+def _scorecard_mismatches(left: pd.DataFrame, right: pd.DataFrame) -> list[str]:
+    """Every column of two scorecards, but when each was written: numbers within 1e-9 (the
+    pillar scores and the composite), everything else exactly."""
+    columns = [c for c in left.columns if c != "computed_at"]
+    assert sorted(columns) == sorted(c for c in right.columns if c != "computed_at")
+    merged = left[columns].merge(right[columns], on="unit_code", suffixes=("_1", "_2"))
+    assert len(merged) == len(left) == len(right)
+    problems = []
+    for column in (c for c in columns if c != "unit_code"):
+        number = pd.api.types.is_float_dtype(left[column]) and not column.startswith("rank")
+        wrong = _column_mismatches(
+            merged[f"{column}_1"], merged[f"{column}_2"], column, exact=not number
+        )
+        problems += [
+            f"{row['unit_code']} {column}: {row[f'{column}_1']!r} ≠ {row[f'{column}_2']!r}"
+            for _, row in merged[wrong].head(5).iterrows()
+        ]
+    return problems
+
+
+@pytest.mark.postgres
+def test_sqlite_and_postgresql_give_the_same_scorecards_for_the_same_data(
+    sqlite_demo: Engine, postgres_demo: Engine
+) -> None:
+    periods = read_snapshot_periods(sqlite_demo)
+    assert periods == read_snapshot_periods(postgres_demo) and len(periods) == 8
+    problems: list[str] = []
+    for period in periods:
+        on_sqlite, on_postgres = scorecard(sqlite_demo, period), scorecard(postgres_demo, period)
+        assert len(on_sqlite) == 102
+        problems += [f"{period:%m/%Y} {p}" for p in _scorecard_mismatches(on_sqlite, on_postgres)]
+    assert problems == [], problems[:10]

@@ -17,6 +17,7 @@ from ui.dossier import (
     pillar_column_widths,
     pillar_table,
     revision_table,
+    task_block,
     trend_chart,
     unit_facts,
 )
@@ -182,3 +183,5 @@ for col, (subject, keys) in zip(blocks, OPERATIONAL_SUMMARY.items(), strict=True
                 else t("dossier.no_data_yet")
             )
             st.markdown(f"{indicator.label.in_language(current_language())}: **{shown}**")
+
+task_block(code, str(unit["full_name"]), period)

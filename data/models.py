@@ -219,10 +219,11 @@ class Task(Base):
     title_vi: Mapped[str] = mapped_column(String(300))
     title_en: Mapped[str] = mapped_column(String(300))
     lead_department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"))
-    responsible_leader: Mapped[str] = mapped_column(String(120))
+    # NULL while the leader is not named: an incomplete record, listed but never judged.
+    responsible_leader: Mapped[str | None] = mapped_column(String(120))
     assigning_authority: Mapped[str] = mapped_column(String(200))
     start_date: Mapped[date] = mapped_column(Date)
-    deadline: Mapped[date] = mapped_column(Date)
+    deadline: Mapped[date | None] = mapped_column(Date)
     expected_output: Mapped[str] = mapped_column(String(300))
     indicator_keys: Mapped[str] = mapped_column(String(300))  # comma-separated catalog keys
     batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batches.id"))
@@ -251,7 +252,8 @@ class TaskAssignment(Base):
     unit_code: Mapped[str | None] = mapped_column(ForeignKey("units.code"))
     responsible_name: Mapped[str] = mapped_column(String(120))
     responsible_title: Mapped[str] = mapped_column(String(120))
-    deadline: Mapped[date] = mapped_column(Date)  # current deadline, after approved extensions
+    # Current deadline, after approved extensions; NULL while not set (an incomplete record).
+    deadline: Mapped[date | None] = mapped_column(Date)
     state: Mapped[str] = mapped_column(String(20))
     progress_pct: Mapped[int] = mapped_column(Integer)
     completed_at: Mapped[date | None] = mapped_column(Date)
@@ -259,6 +261,8 @@ class TaskAssignment(Base):
     evidence_ref: Mapped[str | None] = mapped_column(String(300))
     escalated: Mapped[bool] = mapped_column(Boolean, default=False)
     escalation_note: Mapped[str | None] = mapped_column(String(300))
+    escalated_at: Mapped[date | None] = mapped_column(Date)  # the day it was raised
+    escalated_by: Mapped[str | None] = mapped_column(String(120))  # who raised it
 
     task: Mapped[Task] = relationship(back_populates="assignments")
 

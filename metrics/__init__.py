@@ -30,6 +30,16 @@ The catalog (``metrics.catalog``)
 - ``default_catalog()`` → the validated :class:`Catalog` in force (``catalog.yaml``);
   ``load_catalog(path)`` raises :class:`CatalogError` listing every problem.
 
+Action-Plan tasks (``metrics.task_board``; the one status rule set is ``metrics.tasks``)
+- ``task_filter_options(engine)`` → :class:`TaskFilterOptions`: lead departments, pillars with
+  tasks, the span of days.
+- ``task_board(engine, TaskFilters(as_of, …))`` → :class:`TaskBoard`: the register judged at the
+  end of ``as_of``, buckets, the overdue trend and ageing, league tables, accountability,
+  escalations and the incomplete records.
+- ``task_detail(engine, assignment_id, as_of)`` → :class:`TaskDetail` | None: check-ins,
+  extension requests, the indicators it should move and "done but not moving".
+- ``unit_task_block(engine, unit_code, as_of)`` → :class:`UnitTaskBlock` (the dossier's block).
+
 Registry counts and search
 - ``count_units(units)`` → :class:`UnitCounts` from ``data.queries.read_units``.
 - ``search_units(units, query)`` → unit codes matching a code or a name, with or without
@@ -54,15 +64,35 @@ from metrics.api import (
 from metrics.catalog import Catalog, CatalogError, default_catalog, load_catalog
 from metrics.overview import PEER_GROUPS, UnitCounts, count_units, search_units
 from metrics.snapshots import refresh_snapshots
+from metrics.task_board import (
+    AGEING_BUCKETS,
+    TaskBoard,
+    TaskBucket,
+    TaskDetail,
+    TaskFilterOptions,
+    TaskFilters,
+    UnitTaskBlock,
+    task_board,
+    task_detail,
+    task_filter_options,
+    unit_task_block,
+)
 
 __all__ = [
+    "AGEING_BUCKETS",
     "PEER_GROUPS",
     "Catalog",
     "CatalogError",
     "Stability",
+    "TaskBoard",
+    "TaskBucket",
+    "TaskDetail",
+    "TaskFilterOptions",
+    "TaskFilters",
     "UnitCounts",
     "UnitExplanation",
     "UnitScore",
+    "UnitTaskBlock",
     "UnknownPeriod",
     "UnknownUnit",
     "available_periods",
@@ -75,5 +105,9 @@ __all__ = [
     "scorecard",
     "search_units",
     "stability",
+    "task_board",
+    "task_detail",
+    "task_filter_options",
     "unit_score",
+    "unit_task_block",
 ]

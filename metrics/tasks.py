@@ -14,6 +14,18 @@ exactly when it was decided on or before the month's last day, and on the comple
 counts when decided on or before c. Two decisions on the same day: the later record wins.
 Rejected and pending requests change nothing.
 
+**A deadline on a day off** (weekend, public holiday, Tết, a day the province declared off)
+ends with the next working day (Civil Code 2015 art. 148(5)), by the one working calendar
+(``common.workcalendar``): the original deadline and every extension's new deadline alike, in
+:func:`task_status_at` and in :func:`task_measures`.
+
+**Not started**: open, the deadline in force not over, and no progress reported yet (no
+check-in with progress above 0, and no completion, on or before the day judged). The page shows
+it apart; the score counts it as in progress.
+
+**Incomplete records** — no deadline, or a task without a named responsible leader — cannot be
+judged: ``data.tasks`` leaves them out of the score's inputs and the task board lists them apart.
+
 Measures at the end E of each period (see ``metrics.monthly``):
 
 * ``task_on_time_pct``: of the unit's assignments due at E, the share confirmed done before E
@@ -27,23 +39,30 @@ to the decision overdue (and out of "on time" if the work was completed in betwe
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
+from functools import lru_cache
 from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 
+from common.workcalendar import WorkCalendar, default_calendar
 from metrics.monthly import MonthGrid, measure_rows, month_index, share_pct, totals_at_month_ends
 
 
 class TaskStatus(StrEnum):
-    """Where an assignment stands at an instant: the four states the task page shows."""
+    """Where an assignment stands at an instant, in the task page's display order.
+
+    The score knows four states: it counts ``NOT_STARTED`` as ``IN_PROGRESS``.
+    """
 
     DONE_ON_TIME = "done_on_time"  # confirmed, completed by the deadline in force then
     DONE_LATE = "done_late"  # confirmed, completed after the deadline in force then
     IN_PROGRESS = "in_progress"  # not confirmed, the deadline in force not yet over
     OVERDUE = "overdue"  # not confirmed, the deadline in force over
+    NOT_STARTED = "not_started"  # as IN_PROGRESS, with no progress reported yet
 
 
 class Extension(NamedTuple):
@@ -63,17 +82,35 @@ def end_of_day(day: date) -> datetime:
     return datetime.combine(day + timedelta(days=1), time())
 
 
+def on_working_day(deadline: date, calendar: WorkCalendar | None = None) -> date:
+    """The day a deadline really ends: itself on a working day, else the next working day
+    (Civil Code 2015 art. 148(5))."""
+    if calendar is None:
+        return _on_working_day_by_default(deadline)
+    if calendar.is_working_day(deadline):
+        return deadline
+    return calendar.next_working_day(deadline)
+
+
+@lru_cache(maxsize=4096)
+def _on_working_day_by_default(deadline: date) -> date:
+    """:func:`on_working_day` by the calendar in force (a board asks the same days again and
+    again: one look-up each)."""
+    return on_working_day(deadline, default_calendar())
+
+
 def deadline_in_force(
     original_deadline: date, extensions: Iterable[Extension], at: datetime
 ) -> date:
     """The deadline at ``at``: set by the last approved extension whose decision day is over,
-    else the original one. ``extensions`` in the order recorded (a stable sort by decision day
-    keeps that order on equal days, so the later record wins)."""
+    else the original one, moved off a day off (:func:`on_working_day`). ``extensions`` in the
+    order recorded (a stable sort by decision day keeps that order on equal days, so the later
+    record wins)."""
     in_force = original_deadline
     for extension in sorted(extensions, key=lambda e: e.decided):
         if day_over(extension.decided, at):
             in_force = extension.new_deadline
-    return in_force
+    return on_working_day(in_force)
 
 
 def completed_on_time(
@@ -93,21 +130,31 @@ def task_due_at(
     return day_over(deadline_in_force(original_deadline, extensions, at), at)
 
 
+def has_started(first_progress: date | None, completed: date | None, at: datetime) -> bool:
+    """Whether progress was reported before ``at``: a check-in with progress above 0 (its
+    earliest day is ``first_progress``) or the completion, on a day that is over by then."""
+    return any(day is not None and day_over(day, at) for day in (first_progress, completed))
+
+
 def task_status_at(
     original_deadline: date,
     completed: date | None,
     confirmed: date | None,
     at: datetime,
     extensions: Iterable[Extension] = (),
+    started: bool = True,
 ) -> TaskStatus:
     """The state of one assignment at ``at`` (e.g. a period's end E), judged by the deadline in
-    force then. Without ``extensions`` the original deadline is the only one."""
+    force then. Without ``extensions`` the original deadline is the only one. ``started``
+    (from :func:`has_started`) tells an open assignment within its deadline apart as
+    ``NOT_STARTED``; the score leaves it True."""
     extensions = list(extensions)
     if confirmed is not None and day_over(confirmed, at):
         on_time = completed_on_time(completed, original_deadline, extensions)
         return TaskStatus.DONE_ON_TIME if on_time else TaskStatus.DONE_LATE
-    due = task_due_at(original_deadline, at, extensions)
-    return TaskStatus.OVERDUE if due else TaskStatus.IN_PROGRESS
+    if task_due_at(original_deadline, at, extensions):
+        return TaskStatus.OVERDUE
+    return TaskStatus.IN_PROGRESS if started else TaskStatus.NOT_STARTED
 
 
 def deadline_spells(assignments: pd.DataFrame, extensions: pd.DataFrame) -> pd.DataFrame:
@@ -144,10 +191,22 @@ def deadline_spells(assignments: pd.DataFrame, extensions: pd.DataFrame) -> pd.D
         ],
         ignore_index=True,
     ).sort_values(["assignment_id", "step"], ignore_index=True)
+    spells["deadline"] = deadlines_on_working_days(spells["deadline"])
     spells["from_day"] = pd.to_datetime(spells["from_day"])
     spells["until_day"] = spells.groupby("assignment_id")["from_day"].shift(-1)
     records = assignments[["assignment_id", "unit_code", "completed_at", "confirmed_at"]]
     return spells.drop(columns="step").merge(records, on="assignment_id", how="left")
+
+
+def deadlines_on_working_days(
+    deadlines: pd.Series, calendar: WorkCalendar | None = None
+) -> pd.Series:
+    """:func:`on_working_day` of each deadline (datetime64; NaT stays NaT), one calendar look-up
+    per distinct day."""
+    days = pd.to_datetime(deadlines)
+    distinct = days.dropna().unique()
+    moved = {day: pd.Timestamp(on_working_day(day.date(), calendar)) for day in distinct}
+    return days.map(moved).astype("datetime64[ns]").where(days.notna())
 
 
 def _in_force_on(days: pd.Series, spells: pd.DataFrame) -> np.ndarray:
@@ -157,17 +216,39 @@ def _in_force_on(days: pd.Series, spells: pd.DataFrame) -> np.ndarray:
     return (days.notna() & started & not_ended).to_numpy()
 
 
+@dataclass(frozen=True)
+class TaskTotals:
+    """Units × periods counts at each period end E: assignments due, done on time (confirmed),
+    and open overdue."""
+
+    due: np.ndarray
+    done_on_time: np.ndarray
+    overdue: np.ndarray
+
+
 def task_measures(
     assignments: pd.DataFrame, extensions: pd.DataFrame, grid: MonthGrid
 ) -> list[pd.DataFrame]:
-    """On-time share among assignments due, and open overdue assignments, at each period end.
+    """On-time share among assignments due, and open overdue assignments, at each period end
+    (the counts of :func:`task_totals`)."""
+    totals = task_totals(assignments, extensions, grid)
+    due = totals.due
+    return [
+        measure_rows("task_on_time_pct", grid, share_pct(totals.done_on_time, due), due > 0),
+        measure_rows("task_overdue_count", grid, totals.overdue),
+    ]
+
+
+def task_totals(assignments: pd.DataFrame, extensions: pd.DataFrame, grid: MonthGrid) -> TaskTotals:
+    """Assignments due, done on time and overdue at each period end, per unit of ``grid``.
 
     ``assignments``: assignment_id, unit_code, original_deadline, completed_at, confirmed_at
     (dates, NaT when not yet); ``extensions``: assignment_id, decided_at, new_deadline of the
     approved ones. The rules of :func:`task_status_at` counted per month on the spells of
-    :func:`deadline_spells`: at E of period p a day is over exactly when its month is p or
-    earlier, so a spell is in force at E for the periods from its decision's month up to, not
-    including, the next decision's month.
+    :func:`deadline_spells` (deadlines on a day off moved as in :func:`deadline_in_force`):
+    at E of period p a day is over exactly when its month is p or earlier, so a spell is in
+    force at E for the periods from its decision's month up to, not including, the next
+    decision's month.
     """
     spells = deadline_spells(assignments, extensions)
     completed = pd.to_datetime(spells["completed_at"])
@@ -190,7 +271,4 @@ def task_measures(
     done_on_time = totals_at_month_ends(grid, units, done_from, in_force_until)
     # Overdue while due, until the month of confirmation (never stops, if unconfirmed).
     overdue = totals_at_month_ends(grid, units, due_from, np.fmin(in_force_until, confirmed))
-    return [
-        measure_rows("task_on_time_pct", grid, share_pct(done_on_time, due), due > 0),
-        measure_rows("task_overdue_count", grid, overdue),
-    ]
+    return TaskTotals(due=due, done_on_time=done_on_time, overdue=overdue)

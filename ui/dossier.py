@@ -10,14 +10,25 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from common.spreadsheet import neutralise_formulas
 from data.db import get_engine
 from geo.palette import BAND_STYLES
 from metrics.api import unit_revisions
 from metrics.bands import Band
 from metrics.catalog import Catalog
 from metrics.explain import DISPLAY_DECIMALS, display_decimals
+from ui.export import Words
 from ui.heatmap import signed
-from ui.loaders import page_loader
+from ui.loaders import load_task_options, load_unit_task_block, page_loader
+from ui.tasks import (
+    LATEST,
+    TASKS_PAGE,
+    as_of_for_period,
+    bucket_cards,
+    escalation_table,
+    overdue_table,
+    show_bucket_cards,
+)
 from ui.text import current_language, day, month, num, t
 
 # One precision table for the dossier and the plans that are checked at it (metrics.explain).
@@ -266,3 +277,47 @@ def revision_table(revisions: pd.DataFrame, catalog: Catalog) -> pd.DataFrame:
 def load_unit_revisions(code: str, period: date) -> pd.DataFrame:
     """Not cached: one indexed query of a few rows, and a correction shows at once."""
     return unit_revisions(get_engine(), code, period)
+
+
+# --- the unit's tasks (the tasks page's board, one unit) --------------------------------------
+
+
+def task_block(code: str, unit_name: str, period: date) -> None:
+    """The unit's task buckets, its overdue tasks and its escalations at the end of ``period``
+    (or at the newest day with data while the month runs), from the same board as the tasks
+    page, and a link to that page filtered on the unit."""
+    words = Words(current_language())
+    as_of, as_of_value = as_of_for_period(period, load_task_options())
+    block = load_unit_task_block(code, as_of)
+    st.subheader(t("tasks.block.title", date=day(as_of)))
+    show_bucket_cards(bucket_cards(block.buckets, words))
+    left, right = st.columns(2)
+    for side, rows, title, none, table in (
+        (left, block.overdue, "tasks.block.overdue", "tasks.block.overdue_none", overdue_table),
+        (
+            right,
+            block.escalations,
+            "tasks.block.escalations",
+            "tasks.block.escalations_none",
+            lambda frame, w: escalation_table(frame, as_of, w),
+        ),
+    ):
+        with side:
+            st.markdown(f"**{t(title, n=num(len(rows)))}**")
+            if rows.empty:
+                st.caption(t(none))
+            else:
+                shown = table(rows, words)
+                st.dataframe(
+                    neutralise_formulas(shown.frame),
+                    hide_index=True,
+                    width="stretch",
+                    column_config=shown.column_config(),
+                )
+    link = {"unit": code} if as_of_value == LATEST else {"unit": code, "as_of": as_of_value}
+    st.page_link(
+        TASKS_PAGE,
+        label=t("tasks.block.link", unit=unit_name),
+        icon=":material/task_alt:",
+        query_params=link,
+    )

@@ -12,8 +12,9 @@ or an evidence reference starting with "=" stays text), and the .xlsx types ever
 a string, so no cell can become a formula.
 
 The files are built only when a button is pressed (``st.download_button`` with a callable), so
-showing the buttons costs a page run almost nothing. The heat map and the dossier use them
-today; the tasks page's exports are meant to reuse :class:`ExportTable` and the two writers.
+showing the buttons costs a page run almost nothing. The heat map, the dossier and the tasks
+page use them; a list judged at one day under the viewer's filters (the operational pages) gets
+its filters and its data-as-of day in the title block (:func:`filtered_export`).
 """
 
 from __future__ import annotations
@@ -526,16 +527,60 @@ def indicator_stem(code: str) -> str:
     return f"chi-so-{code}"
 
 
+# --- a list judged at one day, under the viewer's filters (the operational pages) ------------
+
+
+def filters_line(filters: Sequence[tuple[str, str]], words: Words) -> str:
+    """ "Bộ lọc: Đơn vị chủ trì: Sở Nội vụ; Trạng thái: ✕ Quá hạn" — the filters the rows were
+    chosen by, so a file read away from the page says which rows it holds."""
+    if not filters:
+        return words.t("export.filters_none")
+    chosen = "; ".join(f"{name}: {value}" for name, value in filters)
+    return words.t("export.filters", filters=chosen)
+
+
+def filtered_export(
+    words: Words,
+    *,
+    name: str,
+    filters: Sequence[tuple[str, str]],
+    data_as_of: date | None,
+    frame: pd.DataFrame,
+    stem: str,
+    formats: Mapping[str, NumberFormat | Sequence[NumberFormat]],
+) -> ExportTable:
+    """A list under the viewer's filters: its name, the filters, the day the data run to,
+    then the rows."""
+    lines = [filters_line(filters, words)]
+    if data_as_of is not None:
+        lines.append(words.t("export.data_as_of", date=words.day(data_as_of)))
+    return ExportTable(
+        name=name,
+        lines=tuple(lines),
+        frame=frame,
+        file_stem=stem,
+        lang=words.lang,
+        exported_label=words.t("export.exported_at"),
+        formats=formats,
+    )
+
+
 # --- the buttons --------------------------------------------------------------------------------
 
 
 def download_buttons(
-    build: Callable[[], ExportTable], stem: str, key: str, caption: str | None = None
+    build: Callable[[], ExportTable],
+    stem: str,
+    key: str,
+    caption: str | None = None,
+    help_text: str | None = None,
 ) -> None:
     """Two small buttons, "Excel" and "CSV", side by side under an optional caption (above
     them, not beside: the heat map's side column at 1366 px has no room for all three). The
     table is built and written only on a click, in the download's own thread, and the page does
-    not rerun: showing the buttons costs a page run next to nothing."""
+    not rerun: showing the buttons costs a page run next to nothing. ``help_text``: what the
+    title block holds, when it is not the scores' (the operational pages' lists)."""
+    help_text = help_text or t("export.help")
     if caption:
         st.caption(caption)
     with st.container(horizontal=True, gap="small", vertical_alignment="center"):
@@ -545,7 +590,7 @@ def download_buttons(
             file_name=f"{stem}.xlsx",
             mime=XLSX_MIME,
             key=f"{key}_xlsx",
-            help=t("export.help"),
+            help=help_text,
             on_click="ignore",
             icon=":material/download:",
             type="tertiary",
@@ -556,7 +601,7 @@ def download_buttons(
             file_name=f"{stem}.csv",
             mime=CSV_MIME,
             key=f"{key}_csv",
-            help=t("export.help"),
+            help=help_text,
             on_click="ignore",
             icon=":material/download:",
             type="tertiary",

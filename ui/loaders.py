@@ -62,6 +62,18 @@ from metrics.publication import (
     published_months,
     published_unit_indicators,
 )
+from metrics.task_board import (
+    TaskBoard,
+    TaskBucket,
+    TaskDetail,
+    TaskFilterOptions,
+    TaskFilters,
+    UnitTaskBlock,
+    task_board,
+    task_detail,
+    task_filter_options,
+    unit_task_block,
+)
 from ui.heatmap import HomeView, home_view
 from ui.problems import stop_on_database_error
 from ui.text import current_language
@@ -402,3 +414,76 @@ def load_published_indicators(code: str, period: date) -> PublishedIndicators | 
     if period not in published:
         return None
     return _published_indicators(str(get_engine().url), published, period, code)
+
+
+# --- the tasks page (read from the data: keyed on the data version) ----------------------------
+
+
+@st.cache_data(ttl=CACHE_TTL_S, max_entries=4, show_spinner=False)
+def _task_options(url: str, version: int) -> TaskFilterOptions:
+    del url, version
+    return task_filter_options(get_engine())
+
+
+@page_loader
+def load_task_options() -> TaskFilterOptions:
+    """The tasks page's filter choices: departments, pillars with tasks, the days covered."""
+    return _task_options(*_data_key())
+
+
+@st.cache_resource(ttl=CACHE_TTL_S, max_entries=16, show_spinner=False)
+def _task_board(
+    url: str,
+    version: int,
+    as_of: date,
+    department: str | None,
+    pillar: str | None,
+    unit: str | None,
+    status: str | None,
+) -> TaskBoard:
+    del url, version  # cache keys only
+    filters = TaskFilters(
+        as_of=as_of,
+        department=department,
+        pillar=pillar,
+        unit=unit,
+        status=None if status is None else TaskBucket(status),
+    )
+    return task_board(get_engine(), filters)
+
+
+@page_loader
+def load_task_board(filters: TaskFilters) -> TaskBoard:
+    """The board for ``filters``, computed once per process for everyone who asks (the
+    Committee opens the same day and filters together). Read-only: callers build new frames."""
+    return _task_board(
+        *_data_key(),
+        filters.as_of,
+        filters.department,
+        filters.pillar,
+        filters.unit,
+        None if filters.status is None else str(filters.status),
+    )
+
+
+@st.cache_data(ttl=CACHE_TTL_S, max_entries=64, show_spinner=False)
+def _task_detail(url: str, version: int, assignment_id: int, as_of: date) -> TaskDetail | None:
+    del url, version
+    return task_detail(get_engine(), assignment_id, as_of)
+
+
+@page_loader
+def load_task_detail(assignment_id: int, as_of: date) -> TaskDetail | None:
+    return _task_detail(*_data_key(), assignment_id, as_of)
+
+
+@st.cache_data(ttl=CACHE_TTL_S, max_entries=64, show_spinner=False)
+def _unit_task_block(url: str, version: int, code: str, as_of: date) -> UnitTaskBlock:
+    del url, version
+    return unit_task_block(get_engine(), code, as_of)
+
+
+@page_loader
+def load_unit_task_block(code: str, as_of: date) -> UnitTaskBlock:
+    """The dossier's task block: ``code``'s buckets, overdue tasks and escalations."""
+    return _unit_task_block(*_data_key(), code, as_of)

@@ -188,11 +188,33 @@ def generate(world: World, batch_id: int) -> Iterator[Rows]:
                 {"task_id": task_id, "department_id": int(world.departments.id[dept_index[code]])}
             )
         _assign(world, task, task_id, people, (leader_name, leader_title), tables, rng)
+    _leave_incomplete(world, tables)
     yield _rows(Task.__table__, tables.tasks)
     yield _rows(TaskCoordinator.__table__, tables.coordinators)
     yield _rows(TaskAssignment.__table__, tables.assignments)
     yield _rows(TaskCheckin.__table__, tables.checkins)
     yield _rows(TaskExtension.__table__, tables.extensions)
+
+
+# Real registers have gaps: a task entered before its leader is named, an assignment before its
+# deadline is set. The page lists them as incomplete records; the score cannot judge them.
+_TASKS_WITHOUT_LEADER = 2
+_ASSIGNMENTS_WITHOUT_DEADLINE = 3
+
+
+def _leave_incomplete(world: World, tables: _Tables) -> None:
+    """Blank a few leaders and deadlines, drawn from their own stream after everything else is
+    generated, so every other value stays what it was without them."""
+    rng = stream(world.seed, "tasks", "incomplete")
+    if len(tables.tasks) >= _TASKS_WITHOUT_LEADER:
+        for index in rng.choice(len(tables.tasks), _TASKS_WITHOUT_LEADER, replace=False):
+            tables.tasks[int(index)]["responsible_leader"] = None
+    # Only assignments without extension requests: a request names the deadline it extends.
+    extended = {row["assignment_id"] for row in tables.extensions}
+    candidates = [i for i, row in enumerate(tables.assignments) if row["id"] not in extended]
+    if len(candidates) >= _ASSIGNMENTS_WITHOUT_DEADLINE:
+        for index in rng.choice(candidates, _ASSIGNMENTS_WITHOUT_DEADLINE, replace=False):
+            tables.assignments[int(index)]["deadline"] = None
 
 
 def _assign(
@@ -291,6 +313,10 @@ def _one_assignment(
             "evidence_ref": evidence,
             "escalated": escalation is not None,
             "escalation_note": escalation,
+            # Raised the day after the deadline passed (overdue: that day is before the
+            # snapshot's end), by the assignee's responsible person.
+            "escalated_at": None if escalation is None else deadline + timedelta(days=1),
+            "escalated_by": None if escalation is None else f"{responsible[0]} – {responsible[1]}",
         }
     )
 

@@ -208,3 +208,42 @@ def test_the_dossier_lists_the_corrections_of_the_month_shown(own_app: Path) -> 
     assert [c.value for c in expander.caption] == [
         f"Chưa có số liệu {shown} nào của đơn vị này được điều chỉnh."
     ]
+
+
+# --- the unit's tasks ------------------------------------------------------------------------
+
+TASK_BUCKETS = [
+    "✓ Hoàn thành đúng hạn",
+    "◷ Hoàn thành trễ hạn",
+    "► Chưa hoàn thành – trong hạn",
+    "✕ Chưa hoàn thành – quá hạn",
+    "○ Chưa triển khai",
+]
+
+
+def test_the_task_block_agrees_with_the_tasks_page_and_the_score(app_env: Path) -> None:
+    at = open_app(DOSSIER, unit="24211")  # Xã Ea Súp, on the newest closed month
+    assert not at.exception
+    period = at.selectbox(key="period").value
+    heading = next(s.value for s in at.subheader if s.value.startswith("Nhiệm vụ của đơn vị"))
+    # The month's last day (the month is closed: the dossier opens on the newest closed one).
+    month_end = (pd.Timestamp(period) + pd.offsets.MonthEnd(0)).strftime("%d/%m/%Y")
+    assert heading == f"Nhiệm vụ của đơn vị (cuối ngày {month_end})"
+    block = [m for m in at.metric if m.label in TASK_BUCKETS]
+    assert [m.label for m in block] == TASK_BUCKETS
+    link = at.get("page_link")[0]
+    assert link.proto.page == "tasks"
+    assert link.proto.query_string == f"unit=24211&as_of={period:%m}%2F{period:%Y}"
+
+    # The tasks page on the link's filters counts the same five buckets.
+    page = open_app("app_pages/tasks.py", unit="24211", as_of=f"{period:%m/%Y}")
+    cards = [m for m in page.metric if m.label in TASK_BUCKETS]
+    assert [m.value for m in cards] == [m.value for m in block]
+
+    # And the score's overdue count for that month is the block's overdue card.
+    indicators = next(d.value for d in at.dataframe if "Giá trị" in d.value.columns)
+    overdue = indicators.set_index("Chỉ số").at["Số nhiệm vụ quá hạn chưa hoàn thành", "Giá trị"]
+    assert overdue == block[3].value
+    # Each overdue task is listed (the demo's border commune has some: the list is not empty).
+    overdue_rows = next(d.value for d in at.dataframe if "Số ngày quá hạn" in d.value.columns)
+    assert len(overdue_rows) == int(block[3].value) > 0

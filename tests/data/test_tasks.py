@@ -15,8 +15,18 @@ import pytest
 from sqlalchemy import Engine, insert, select
 
 from data.models import Department, Task, TaskAssignment, TaskExtension
-from data.tasks import unit_task_assignments, unit_task_extensions
+from data.tasks import (
+    approved_extensions,
+    assignment_checkins,
+    assignment_extensions,
+    checkin_summary,
+    task_date_span,
+    task_register,
+    unit_task_assignments,
+    unit_task_extensions,
+)
 from metrics.operational import operational_inputs, operational_measures
+from tests.data import task_rows
 
 A, B = "22015", "22045"
 MAR, APR, MAY = date(2026, 3, 1), date(2026, 4, 1), date(2026, 5, 1)
@@ -141,6 +151,88 @@ def test_overdue_counts_use_the_deadline_in_force_at_each_month_end(engine: Engi
     # → Mar 2, Apr 1, May 1.
     assert [got[A, p] for p in (MAR, APR, MAY)] == [2.0, 1.0, 1.0]
     # B — 3: 15 April in force at 1 April (not over), at 1 May (over: overdue), 30 June at 1 June.
-    # 4: 30 April from the start → overdue at 1 May and 1 June.
-    # → Mar 0, Apr 2, May 1.
-    assert [got[B, p] for p in (MAR, APR, MAY)] == [0.0, 2.0, 1.0]
+    # 4: 30 April from the start — a public holiday, then 1 May and the weekend, so it ends on
+    # Monday 4 May: not over at 1 May, overdue at 1 June.
+    # → Mar 0, Apr 1, May 1.
+    assert [got[B, p] for p in (MAR, APR, MAY)] == [0.0, 1.0, 1.0]
+
+
+# --- the register queries, on the small register of tests.data.task_rows ------------------------
+
+
+@pytest.fixture
+def register_engine(migrated_engine: Engine) -> Engine:
+    with migrated_engine.begin() as conn:
+        task_rows.insert_task_rows(conn)
+    return migrated_engine
+
+
+def test_the_register_joins_tasks_departments_coordinators_and_units(
+    register_engine: Engine,
+) -> None:
+    frame = task_register(register_engine).set_index("assignment_id")
+    assert frame.index.tolist() == list(range(1, 13))
+    with register_engine.connect() as conn:
+        d1, d2, d3 = task_rows.department_codes(conn)
+        short = {code: s for code, s in conn.execute(select(Department.code, Department.short_vi))}
+    assert frame.loc[1, "lead_code"] == d1
+    assert frame.loc[5, "lead_code"] == d2
+    # Task 1's coordinators D3 and D2, alphabetical by short name; task 2 has none.
+    assert frame.loc[1, "coordinators_vi"] == ", ".join(sorted([short[d3], short[d2]]))
+    assert frame.loc[3, "coordinators_vi"] == ""
+    assert frame.loc[2, "unit_name"] == "Phường Bình Kiến"
+    # The original deadline is the first approval's old one; the current one as stored.
+    assert frame.loc[2, "original_deadline"] == pd.Timestamp(2026, 2, 27)
+    assert frame.loc[2, "deadline"] == pd.Timestamp(2026, 3, 20)
+    # The rejected request does not make an original deadline.
+    assert frame.loc[3, "original_deadline"] == pd.Timestamp(2026, 3, 6)
+    assert frame.loc[6, "escalated_at"] == pd.Timestamp(2026, 2, 2)
+    # 9: no leader; 10: neither; 11: no deadline.
+    assert frame.index[frame["incomplete"]].tolist() == [9, 10, 11]
+
+
+def test_incomplete_records_stay_out_of_the_score(register_engine: Engine) -> None:
+    ids = unit_task_assignments(register_engine)["assignment_id"].tolist()
+    assert ids == [1, 2, 3, 4, 5, 6, 7, 8, 12]
+
+
+def test_checkin_summary_takes_the_latest_known_and_the_first_progress(
+    register_engine: Engine,
+) -> None:
+    summary = checkin_summary(register_engine, date(2026, 3, 31)).set_index("assignment_id")
+    assert summary.index.tolist() == [1, 2, 3, 6, 7]  # 4, 5, 8, 12 never checked in
+    # 1: 0 % on 1/2, 50 % on 20/2, 100 % on 10/3 (recorded first).
+    assert summary.loc[1, "last_checkin"] == pd.Timestamp(2026, 3, 10)
+    assert summary.loc[1, "progress_pct"] == 100
+    assert summary.loc[1, "first_progress_at"] == pd.Timestamp(2026, 2, 20)
+    # 3: the 60 % of 2/4 is after the day asked.
+    assert summary.loc[3, "progress_pct"] == 40
+    assert summary.loc[3, "last_checkin"] == pd.Timestamp(2026, 2, 15)
+    early = checkin_summary(register_engine, date(2026, 2, 15)).set_index("assignment_id")
+    assert pd.isna(early.loc[1, "first_progress_at"])  # only the 0 % of 1/2 by then
+
+
+def test_one_assignments_checkins_and_extension_requests(register_engine: Engine) -> None:
+    checkins = assignment_checkins(register_engine, 1)
+    assert checkins["checked_at"].tolist() == stamps(
+        date(2026, 2, 1), date(2026, 2, 20), date(2026, 3, 10)
+    )
+    assert checkins["progress_pct"].tolist() == [0, 50, 100]
+    requests = assignment_extensions(register_engine, 3)
+    assert requests[["state", "decided_by"]].values.tolist() == [
+        ["rejected", "Lê Văn An – Giám đốc Sở"]
+    ]
+    assert assignment_extensions(register_engine, 1).empty
+
+
+def test_every_dated_approval_including_the_departments_own(engine: Engine) -> None:
+    # The fixture above: 2 (assignment 1), 4 and 5 (assignment 3), 7 (assignment 5, the lead
+    # department's own); 6 has no decision date.
+    frame = approved_extensions(engine)
+    assert frame["assignment_id"].tolist() == [1, 3, 3, 5]
+    assert unit_task_extensions(engine)["assignment_id"].tolist() == [1, 3, 3]
+
+
+def test_the_span_of_task_days(register_engine: Engine) -> None:
+    # The first start 5/1/2026; the newest record the check-in of 2/4.
+    assert task_date_span(register_engine) == (date(2026, 1, 5), date(2026, 4, 2))

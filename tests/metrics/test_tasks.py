@@ -27,6 +27,8 @@ from metrics.tasks import (
     Extension,
     TaskStatus,
     deadline_in_force,
+    has_started,
+    on_working_day,
     task_due_at,
     task_measures,
     task_status_at,
@@ -46,8 +48,9 @@ NaT = pd.NaT
 MID_MARCH = date(2026, 3, 15)
 # Requested on 10 March (before the deadline), approved only on 20 April (after it).
 LATE_APPROVAL = [Extension(decided=date(2026, 4, 20), new_deadline=date(2026, 6, 30))]
-# Approved on 10 March, before the old deadline of 15 March.
-EARLY_APPROVAL = [Extension(decided=date(2026, 3, 10), new_deadline=date(2026, 4, 30))]
+# Approved on 10 March, before the old deadline of 15 March (a Sunday: it ends on Monday 16
+# March). The new deadline is a Wednesday (30 April, a holiday, would move to 4 May).
+EARLY_APPROVAL = [Extension(decided=date(2026, 3, 10), new_deadline=date(2026, 4, 29))]
 # 15 March → 15 April (decided 10 March), then → 30 June decided on 2 May, after 15 April.
 TWO_EXTENSIONS = [
     Extension(decided=date(2026, 3, 10), new_deadline=date(2026, 4, 15)),
@@ -132,9 +135,9 @@ def test_a_decision_counts_for_a_month_when_made_by_its_last_day(
 @pytest.mark.parametrize(
     ("at", "status"),
     [
-        (datetime(2026, 3, 16), TaskStatus.IN_PROGRESS),  # 15 March is over; 30 April in force
+        (datetime(2026, 3, 17), TaskStatus.IN_PROGRESS),  # 16 March is over; 29 April in force
         (END_MAR, TaskStatus.IN_PROGRESS),
-        (END_APR, TaskStatus.OVERDUE),  # 30 April is over at 1 May
+        (END_APR, TaskStatus.OVERDUE),  # 29 April is over at 1 May
     ],
 )
 def test_an_extension_approved_before_the_old_deadline_is_never_overdue_in_between(
@@ -167,17 +170,18 @@ def test_two_successive_extensions_judge_completion_by_the_deadline_of_that_day(
 
 
 def test_the_deadline_in_force_follows_the_decision_order() -> None:
-    to_april = Extension(decided=date(2026, 3, 10), new_deadline=date(2026, 4, 30))
-    to_may = Extension(decided=date(2026, 3, 10), new_deadline=date(2026, 5, 31))
+    # Working days both (Wednesday 29 April, Friday 29 May): nothing moves them.
+    to_april = Extension(decided=date(2026, 3, 10), new_deadline=date(2026, 4, 29))
+    to_may = Extension(decided=date(2026, 3, 10), new_deadline=date(2026, 5, 29))
     # Two decisions on one day: the later record wins.
-    assert deadline_in_force(MID_MARCH, [to_april, to_may], END_MAR) == date(2026, 5, 31)
-    assert deadline_in_force(MID_MARCH, [to_may, to_april], END_MAR) == date(2026, 4, 30)
+    assert deadline_in_force(MID_MARCH, [to_april, to_may], END_MAR) == date(2026, 5, 29)
+    assert deadline_in_force(MID_MARCH, [to_may, to_april], END_MAR) == date(2026, 4, 29)
     # On different days the decision day orders them, whatever the order given.
     reversed_order = list(reversed(TWO_EXTENSIONS))
     assert deadline_in_force(MID_MARCH, reversed_order, END_MAY) == date(2026, 6, 30)
     assert deadline_in_force(MID_MARCH, reversed_order, END_APR) == date(2026, 4, 15)
-    # Before any decision: the original deadline.
-    assert deadline_in_force(MID_MARCH, TWO_EXTENSIONS, datetime(2026, 3, 10)) == MID_MARCH
+    # Before any decision: the original deadline, Sunday 15 March, ending on Monday 16 March.
+    assert deadline_in_force(MID_MARCH, TWO_EXTENSIONS, datetime(2026, 3, 10)) == date(2026, 3, 16)
 
 
 # --- the monthly measures count the same rules --------------------------------------------
@@ -193,7 +197,7 @@ class Assignment(NamedTuple):
 
 SAME_DAY = [
     Extension(decided=date(2026, 3, 10), new_deadline=date(2026, 4, 30)),
-    Extension(decided=date(2026, 3, 10), new_deadline=date(2026, 5, 31)),  # later: wins
+    Extension(decided=date(2026, 3, 10), new_deadline=date(2026, 5, 29)),  # later: wins
 ]
 ASSIGNMENTS = [
     Assignment("A", MID_MARCH, None, None, LATE_APPROVAL),  # a1
@@ -294,8 +298,8 @@ def test_the_measures_follow_the_deadline_in_force() -> None:
     # On time: Mar 0 of {a1, a2}; Apr 0 of {a3}; May nothing due; Jun, Jul 1 (a2) of 3.
     a_overdue = [2, 0, 0, 1, 1]
     a_on_time = [0.0, 0.0, None, 100 / 3, 100 / 3]
-    # B — b1: not due in March (30 April), overdue from April. b2: overdue in March (confirmed
-    # 2 April), on time from April. b3: 31 May in force (the later same-day record): due from May,
+    # B — b1: not due in March (29 April), overdue from April. b2: overdue in March (confirmed
+    # 2 April), on time from April. b3: 29 May in force (the later same-day record): due from May,
     # completed 15 May → on time.
     # Overdue: Mar b2 = 1; Apr to Jul b1 = 1.
     # On time: Mar 0 of {b2}; Apr 1 (b2) of {b1, b2} = 50 %; May to Jul 2 (b2, b3) of 3.
@@ -406,7 +410,10 @@ def test_demo_extensions_decided_after_the_old_deadline_leave_those_months_overd
         for period in periods:
             end = period_end(period)
             confirmed = a.confirmed is not None and month_index(a.confirmed) <= month_index(period)
-            if not month_index(old_deadline) <= month_index(period) < month_index(decided):
+            # The old deadline as it ends: moved off a day off (e.g. Sunday 31 August 2025 →
+            # Wednesday 3 September, after the National Day holiday).
+            ends = on_working_day(old_deadline)
+            if not month_index(ends) <= month_index(period) < month_index(decided):
                 continue
             if confirmed:
                 continue
@@ -420,3 +427,106 @@ def test_demo_extensions_decided_after_the_old_deadline_leave_those_months_overd
             assert counts["task_overdue_count", a.unit, period] >= 1
             checked += 1
     assert checked > 0
+
+
+# --- deadlines on days off, not started -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("deadline", "ends"),
+    [
+        (date(2026, 3, 13), date(2026, 3, 13)),  # Friday: a working day, unchanged
+        (date(2026, 3, 14), date(2026, 3, 16)),  # Saturday → Monday
+        # Tết 2026 (holidays Mon 16 – Fri 20 February per ``holidays``, weekends around it):
+        # the first working day after is Monday 23 February.
+        (date(2026, 2, 17), date(2026, 2, 23)),
+        (date(2026, 4, 30), date(2026, 5, 4)),  # 30/4, 1/5 (Fri), then the weekend
+        (date(2026, 9, 2), date(2026, 9, 3)),  # National Day (Wednesday)
+    ],
+)
+def test_a_deadline_on_a_day_off_ends_on_the_next_working_day(deadline: date, ends: date) -> None:
+    assert on_working_day(deadline) == ends
+
+
+def test_a_saturday_deadline_is_not_over_before_monday_ends() -> None:
+    saturday = date(2026, 3, 14)
+    assert task_status_at(saturday, None, None, datetime(2026, 3, 16)) == TaskStatus.IN_PROGRESS
+    assert task_status_at(saturday, None, None, datetime(2026, 3, 17)) == TaskStatus.OVERDUE
+    # Completed on the Monday: on time.
+    done = (saturday, date(2026, 3, 16), date(2026, 3, 17))
+    assert task_status_at(*done, datetime(2026, 3, 18)) == TaskStatus.DONE_ON_TIME
+
+
+def test_an_extension_to_a_tet_day_ends_after_tet() -> None:
+    to_tet = [Extension(decided=date(2026, 2, 2), new_deadline=date(2026, 2, 17))]
+    done = (date(2026, 2, 6), date(2026, 2, 23), date(2026, 2, 24))
+    assert task_status_at(*done, datetime(2026, 2, 25), to_tet) == TaskStatus.DONE_ON_TIME
+    # Without the extension 6/2 (a Friday) was the deadline: late.
+    assert task_status_at(*done, datetime(2026, 2, 25)) == TaskStatus.DONE_LATE
+
+
+def test_the_measures_move_deadlines_off_days_off_too() -> None:
+    # Deadline Saturday 28 February 2026 → Monday 2 March: not due at the end of February.
+    a = Assignment("A", date(2026, 2, 28), None, None, [])
+    grid = MonthGrid(units=["A"], periods=[date(2026, 2, 1), MAR])
+    got = measured([a], grid)
+    assert got["task_overdue_count", "A", date(2026, 2, 1)] == 0
+    assert got["task_overdue_count", "A", MAR] == 1
+    assert_same(got, by_status_at([a], grid))
+
+
+@pytest.mark.parametrize(
+    ("first_progress", "completed", "at", "started"),
+    [
+        (None, None, END_MAR, False),
+        (date(2026, 3, 31), None, END_MAR, True),  # reported on the last day: that day is over
+        (date(2026, 4, 1), None, END_MAR, False),  # reported later
+        (None, date(2026, 3, 20), END_MAR, True),  # completed without a check-in
+    ],
+)
+def test_has_started(
+    first_progress: date | None, completed: date | None, at: datetime, started: bool
+) -> None:
+    assert has_started(first_progress, completed, at) is started
+
+
+def test_not_started_only_while_within_the_deadline() -> None:
+    deadline = date(2026, 4, 15)
+    assert task_status_at(deadline, None, None, END_MAR, started=False) == TaskStatus.NOT_STARTED
+    assert task_status_at(deadline, None, None, END_APR, started=False) == TaskStatus.OVERDUE
+    # The score's call (started left True) sees it in progress.
+    assert task_status_at(deadline, None, None, END_MAR) == TaskStatus.IN_PROGRESS
+
+
+def test_the_task_boards_trend_agrees_with_the_status_of_each_assignment(
+    demo_engine: Engine,
+) -> None:
+    """The board's monthly trend (counted like the score) against task_status_at applied to
+    every register row at every month end: the page and the score cannot disagree."""
+    from data.tasks import approved_extensions
+    from metrics.task_board import TaskFilters, task_board
+
+    as_of = date(2026, 11, 15)
+    board = task_board(demo_engine, TaskFilters(as_of=as_of))
+    extensions: dict[int, list[Extension]] = defaultdict(list)
+    for row in approved_extensions(demo_engine).itertuples():
+        extensions[row.assignment_id].append(
+            Extension(row.decided_at.date(), row.new_deadline.date())
+        )
+
+    def day(stamp: pd.Timestamp) -> date | None:
+        return None if pd.isna(stamp) else stamp.date()
+
+    full_months = board.trend.iloc[:-1]  # the last point is as_of itself, not a month end
+    assert len(full_months) >= 12
+    for month, due, overdue in full_months[["month", "due", "overdue"]].itertuples(index=False):
+        at = period_end(month)
+        expected_due = expected_overdue = 0
+        for row in board.register.itertuples():
+            original, approved = row.original_deadline.date(), extensions[row.assignment_id]
+            status = task_status_at(
+                original, day(row.completed_at), day(row.confirmed_at), at, approved
+            )
+            expected_due += task_due_at(original, at, approved)
+            expected_overdue += status is TaskStatus.OVERDUE
+        assert (due, overdue) == (expected_due, expected_overdue), month

@@ -183,12 +183,12 @@ with trend_side:
         border=True,
     )
     if len(board.trend):
-        st.plotly_chart(trend_figure(board.trend, words), key="trend", config=PLOT_CONFIG)
+        st.altair_chart(trend_figure(board.trend, words), key="trend")
     downloads(trend_table(board.trend, words), "tasks.trend_title", "ty-le-qua-han", "trend")
 with ageing_side:
     st.markdown(f"**{t('tasks.ageing_title')}**")
     ageing = ageing_table(board.ageing, words)
-    st.plotly_chart(ageing_figure(ageing, words), key="ageing", config=PLOT_CONFIG)
+    st.altair_chart(ageing_figure(ageing, words), key="ageing")
     downloads(ageing, "tasks.ageing_title", "tuoi-qua-han", "ageing")
 
 # --- escalations first: what a unit cannot solve alone ----------------------------------------

@@ -55,7 +55,7 @@ REFRESH_STEPS = (
 )
 
 DOSSIER_UNIT = "22015"  # Phường Tuy Hòa, the registry's first unit
-PAGE_QUERIES = ("heat map", "dossier", "row counts")
+PAGE_QUERIES = ("heat map", "dossier", "tasks", "row counts")
 
 # The queries of metrics.operational.operational_inputs, timed one by one (one call each).
 INPUT_PARTS = (
@@ -274,11 +274,13 @@ def page_query_seconds(engine: Any, repeat: int) -> dict[str, float]:
     version, so this is what the first viewer after a data load waits for).
 
     Heat map: this month's and last month's scorecards and the list of months; dossier: one
-    unit's score (with its history) and explanation; tasks / feedback / infrastructure (still
-    placeholders): the dataset status with the row counts they show.
+    unit's score (with its history) and explanation; tasks: the filter options, the whole board
+    at the newest day and one task's drill-down; feedback / infrastructure (still placeholders):
+    the dataset status with the row counts they show.
     """
     from data.queries import dataset_status
     from metrics import available_periods, explain_unit, scorecard, unit_score
+    from metrics.task_board import TaskFilters, task_board, task_detail, task_filter_options
 
     periods = available_periods(engine)
     period, previous = periods[-1], periods[-2]
@@ -292,9 +294,15 @@ def page_query_seconds(engine: Any, repeat: int) -> dict[str, float]:
         unit_score(engine, DOSSIER_UNIT, period)
         explain_unit(engine, DOSSIER_UNIT, period)
 
+    def tasks() -> None:
+        options = task_filter_options(engine)
+        board = task_board(engine, TaskFilters(as_of=options.last_day))
+        task_detail(engine, int(board.register["assignment_id"].iloc[0]), options.last_day)
+
     return {
         "heat map": median_seconds(heat_map, repeat),
         "dossier": median_seconds(dossier, repeat),
+        "tasks": median_seconds(tasks, repeat),
         "row counts": median_seconds(lambda: dataset_status(engine), repeat),
     }
 

@@ -36,6 +36,7 @@ from ui.tasks import (
     task_export,
     task_picker_options,
     timeline_figure,
+    trend_data,
     trend_figure,
 )
 
@@ -345,12 +346,12 @@ def test_overdue_share_card_shows_the_newest_month_and_the_change_in_points() ->
 
 
 def test_trend_chart_writes_numbers_as_the_reader_does() -> None:
-    figure = trend_figure(trend([20.0, float("nan")]), VI)
-    assert figure.layout.separators == ",."
-    assert list(figure.data[0].x) == ["05/2026", "06/2026"]
-    assert figure.data[0].y[1] is None  # a month with nothing due draws no point
-    assert "20,0%" in figure.data[0].hovertext[0]
-    assert trend_figure(trend([20.0, 25.0]), EN).layout.separators == ".,"
+    data = trend_data(trend([20.0, float("nan")]), VI)
+    assert data["month"].tolist() == ["05/2026", "06/2026"]
+    assert pd.isna(data["share"][1])  # a month with nothing due draws no point
+    assert "20,0%" in data["tooltip"][0]
+    assert "20.0%" in trend_data(trend([20.0, 25.0]), EN)["tooltip"][0]
+    assert trend_figure(trend([20.0, 25.0]), VI).to_dict()  # a valid Vega-Lite spec
 
 
 # --- one task in full --------------------------------------------------------------------------

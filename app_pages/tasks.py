@@ -20,7 +20,6 @@ from ui.selection import open_dossier
 from ui.tasks import (
     ALL,
     LATEST,
-    PLOT_CONFIG,
     TIMELINE_ROWS,
     TaskTable,
     ageing_figure,
@@ -275,10 +274,8 @@ if task_choice != NO_TASK:
                 if detail.indicators.empty:
                     st.caption(t("tasks.indicators_none"))
                 else:
-                    st.plotly_chart(
-                        indicator_figure(detail.indicators, words),
-                        key="task_indicators",
-                        config=PLOT_CONFIG,
+                    st.altair_chart(
+                        indicator_figure(detail.indicators, words), key="task_indicators"
                     )
             st.markdown(f"**{t('tasks.checkins_title')}**")
             if detail.checkins.empty:
@@ -300,7 +297,7 @@ else:
     if drawn.empty:
         st.caption(t("tasks.timeline_none"))
     else:
-        st.plotly_chart(timeline_figure(drawn, as_of, words), key="timeline", config=PLOT_CONFIG)
+        st.altair_chart(timeline_figure(drawn, as_of, words), key="timeline")
         if len(board.register) > TIMELINE_ROWS:
             st.caption(t("tasks.timeline_cut", shown=num(len(drawn)), n=num(len(board.register))))
 

@@ -18,7 +18,6 @@ from typing import Any
 
 import altair as alt
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 from metrics.catalog import Catalog
@@ -33,7 +32,7 @@ TASKS_PAGE = "app_pages/tasks.py"  # where the dossier's task block links to
 @dataclass(frozen=True)
 class BucketStyle:
     """How a bucket is shown: a Streamlit colour name (Markdown ``:green[…]``), the same colour
-    for Plotly, and a symbol that says the same without colour."""
+    for the charts, and a symbol that says the same without colour."""
 
     colour: str
     hex: str
@@ -213,7 +212,9 @@ def register_table(register: pd.DataFrame, catalog: Catalog, words: Words) -> Ta
         {
             h("tasks.col.code"): register["task_code"].astype(object).tolist(),
             h("tasks.col.plan_item"): register["plan_item"].astype(object).tolist(),
-            h("tasks.col.pillar"): [pillar_label(k, catalog, lang) for k in register["pillar"]],
+            h("tasks.col.pillar"): [
+                pillar_label(k, catalog, lang) or "" for k in register["pillar"]
+            ],
             h("tasks.col.task"): _localised(register, "title", lang).tolist(),
             h("tasks.col.lead"): _localised(register, "lead_short", lang).tolist(),
             h("tasks.col.leader"): [_text(v) for v in register["responsible_leader"]],
@@ -549,28 +550,9 @@ def not_moving_text(keys: Sequence[str], catalog: Catalog, words: Words) -> str 
     return words.t("tasks.not_moving", indicators="; ".join(labels))
 
 
-# --- charts (Plotly, drawn by Streamlit's own bundle: no outside request) -----------------------
+# --- charts (Vega-Lite through Altair, drawn by Streamlit's own bundle: no outside request) --
 
-PLOT_CONFIG = {"displayModeBar": False}
-
-
-def _separators(words: Words) -> str:
-    # Plotly's layout.separators: decimal then thousands, as the reader writes numbers.
-    return ",." if words.lang == "vi" else ".,"
-
-
-def _layout(figure: go.Figure, words: Words, height: int) -> go.Figure:
-    figure.update_layout(
-        height=height,
-        margin={"l": 10, "r": 10, "t": 10, "b": 10},
-        separators=_separators(words),
-        plot_bgcolor="white",
-        showlegend=False,
-    )
-    return figure
-
-
-# The two charts of the headline are Vega-Lite (Altair), not Plotly: Streamlit's Plotly bundle
+# The charts are Vega-Lite (Altair), not Plotly: Streamlit's Plotly bundle
 # (4.7 MB) cost the page about 0.6 s of its ready time in Chromium (measured with
 # bench.bench_pages: 2.53 s with Plotly, 1.87 s without, floor 1.53 s). Labels and tooltips are
 # formatted here, so they follow the reader's language.
@@ -651,67 +633,76 @@ def timeline_rows(register: pd.DataFrame, limit: int = TIMELINE_ROWS) -> pd.Data
     return dated.head(limit)
 
 
-def timeline_figure(rows: pd.DataFrame, as_of: date, words: Words) -> go.Figure:
-    """Each task from its start to its completion (or to the day judged, when open), coloured
-    and named by its bucket; its deadline in force is a black tick. Overdue bars also carry
-    the ✕ in their row label."""
-    figure = go.Figure()
-    labels = [_timeline_label(row, words) for _, row in rows.iterrows()]
-    for bucket in BUCKETS:
-        mask = (rows["status"] == bucket).to_numpy()
-        if not mask.any():
+def timeline_data(rows: pd.DataFrame, as_of: date, words: Words) -> pd.DataFrame:
+    """One bar per task: from its start to its completion (or to the day judged, when open; at
+    least one day), its deadline in force, its bucket's words and colour, and its row label
+    (which carries the bucket's symbol, so the chart does not rely on colour)."""
+    records = []
+    for _, row in rows.iterrows():
+        start = as_day(row["start_date"])
+        if start is None:
             continue
-        chosen = rows[mask]
-        starts = [as_day(v) for v in chosen["start_date"]]
-        ends = [as_day(c) or as_of for c in chosen["completed_at"]]
-        ends = [
-            max(end, start + timedelta(days=1))
-            for start, end in zip(starts, ends, strict=True)
-            if start
-        ]
-        style = BUCKET_STYLES[bucket]
-        figure.add_trace(
-            go.Bar(
-                y=[label for label, keep in zip(labels, mask, strict=True) if keep],
-                x=[
-                    (end - start).days * 86_400_000 for start, end in zip(starts, ends, strict=True)
-                ],
-                base=[start.isoformat() for start in starts],
-                orientation="h",
-                marker_color=style.hex,
-                name=status_text(bucket, words),
-                hovertext=[
-                    words.t(
-                        "tasks.timeline_hover",
-                        status=status_text(bucket, words),
-                        start=words.day(start),
-                        deadline=words.day(as_day(deadline)),
-                        end=words.day(end),
-                    )
-                    for start, end, deadline in zip(starts, ends, chosen["deadline"], strict=True)
-                ],
-                hoverinfo="text",
-            )
+        end = max(as_day(row["completed_at"]) or as_of, start + timedelta(days=1))
+        bucket = TaskBucket(row["status"])
+        deadline = as_day(row["deadline"])
+        records.append(
+            {
+                "label": _timeline_label(row, words),
+                "start": pd.Timestamp(start),
+                "end": pd.Timestamp(end),
+                "deadline": pd.Timestamp(deadline) if deadline else pd.NaT,
+                "status": status_text(bucket, words),
+                "colour": BUCKET_STYLES[bucket].hex,
+                "tooltip": words.t(
+                    "tasks.timeline_hover",
+                    status=status_text(bucket, words),
+                    start=words.day(start),
+                    deadline=words.day(deadline),
+                    end=words.day(end),
+                ),
+            }
         )
-    figure.add_trace(
-        go.Scatter(
-            y=labels,
-            x=[as_day(d).isoformat() for d in rows["deadline"]],  # type: ignore[union-attr]
-            mode="markers",
-            marker={"symbol": "line-ns-open", "size": 14, "color": "black", "line": {"width": 2}},
-            name=words.t("tasks.col.deadline"),
-            hoverinfo="skip",
+    return pd.DataFrame(
+        records,
+        columns=["label", "start", "end", "deadline", "status", "colour", "tooltip"],
+    )
+
+
+def timeline_figure(rows: pd.DataFrame, as_of: date, words: Words) -> alt.LayerChart:
+    """Each task as a bar coloured and named by its bucket, its deadline in force a black tick,
+    the day judged a dotted rule; rows in the register's order (most urgent on top)."""
+    data = timeline_data(rows, as_of, words)
+    order = list(dict.fromkeys(data["label"]))
+    y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=320))
+    styles = [BUCKET_STYLES[b] for b in BUCKETS]
+    colour = alt.Color(
+        "status:N",
+        scale=alt.Scale(
+            domain=[status_text(b, words) for b in BUCKETS], range=[s.hex for s in styles]
+        ),
+        legend=alt.Legend(orient="bottom", title=None),
+    )
+    time_axis = alt.Axis(format="%m/%Y", title=None)
+    bars = (
+        alt.Chart(data)
+        .mark_bar(height=14)
+        .encode(
+            x=alt.X("start:T", axis=time_axis),
+            x2="end:T",
+            y=y,
+            color=colour,
+            tooltip=[alt.Tooltip("tooltip:N", title=words.t("tasks.col.status"))],
         )
     )
-    figure.add_vline(x=as_of.isoformat(), line_dash="dot", line_color="#555")
-    figure.update_xaxes(type="date", tickformat="%m/%Y")
-    # Rows in the register's order (most urgent on top), not in the order of the bucket traces.
-    figure.update_yaxes(
-        autorange="reversed", type="category", categoryorder="array", categoryarray=labels
+    ticks = (
+        alt.Chart(data).mark_tick(color="black", thickness=2, size=18).encode(x="deadline:T", y=y)
     )
-    _layout(figure, words, max(240, 26 * len(rows) + 60))
-    figure.update_layout(showlegend=True, barmode="overlay", legend={"orientation": "h", "y": -0.1})
-    return figure
+    today = (
+        alt.Chart(pd.DataFrame({"day": [pd.Timestamp(as_of)]}))
+        .mark_rule(strokeDash=[2, 3], color="#555")
+        .encode(x="day:T")
+    )
+    return alt.layer(bars, ticks, today).properties(height=max(240, 26 * len(order) + 60))
 
 
 def _timeline_label(row: pd.Series, words: Words) -> str:
@@ -720,24 +711,30 @@ def _timeline_label(row: pd.Series, words: Words) -> str:
     return f"{symbol} {row['task_code']} · {unit}"
 
 
-def indicator_figure(indicators: pd.DataFrame, words: Words) -> go.Figure:
+def indicator_figure(indicators: pd.DataFrame, words: Words) -> alt.Chart:
     """Each indicator the task should move, month by month."""
-    figure = go.Figure()
     label_column = "label_en" if words.lang == "en" else "label_vi"
-    for key, series in indicators.groupby("indicator_key", sort=False):
-        ordered = series.sort_values("month")
-        figure.add_trace(
-            go.Scatter(
-                x=[f"{as_day(m):%m/%Y}" for m in ordered["month"]],
-                y=ordered["value"].tolist(),
-                mode="lines+markers",
-                name=str(ordered[label_column].iloc[0]) if len(ordered) else str(key),
-            )
+    data = pd.DataFrame(
+        {
+            "month": [f"{as_day(m):%m/%Y}" for m in indicators["month"]],
+            "order": [as_day(m) for m in indicators["month"]],
+            "value": indicators["value"].astype(float),
+            "indicator": indicators[label_column].astype(str),
+            "value_text": [words.num(float(v), 1) for v in indicators["value"]],
+        }
+    ).sort_values("order")
+    months = list(dict.fromkeys(data["month"]))
+    return (
+        alt.Chart(data.drop(columns="order"))
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("month:N", sort=months, title=None, axis=alt.Axis(labelAngle=-45)),
+            y=alt.Y("value:Q", title=None),
+            color=alt.Color("indicator:N", legend=alt.Legend(orient="bottom", title=None)),
+            tooltip=["indicator:N", "month:N", alt.Tooltip("value_text:N", title=None)],
         )
-    figure.update_xaxes(type="category")
-    _layout(figure, words, 240)
-    figure.update_layout(showlegend=True, legend={"orientation": "h", "y": -0.25})
-    return figure
+        .properties(height=240)
+    )
 
 
 # --- filters -------------------------------------------------------------------------------------

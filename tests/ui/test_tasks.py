@@ -35,6 +35,7 @@ from ui.tasks import (
     status_text,
     task_export,
     task_picker_options,
+    timeline_data,
     timeline_figure,
     trend_data,
     trend_figure,
@@ -490,21 +491,20 @@ def test_filter_lines_name_every_chosen_filter_by_its_label() -> None:
 
 
 def test_the_timeline_draws_each_bucket_and_marks_the_deadlines() -> None:
-    figure = timeline_figure(small_register(), AS_OF, VI)
-    names = [trace.name for trace in figure.data]
-    assert names == [
-        "✓ Hoàn thành đúng hạn",
-        "✕ Chưa hoàn thành – quá hạn",
-        "○ Chưa triển khai",
-        "Hạn hoàn thành",
-    ]
-    overdue = figure.data[1]
-    assert overdue.y[0].startswith("✕ NV-I.2")  # the row label carries the symbol too
+    data = timeline_data(small_register(), AS_OF, VI)
+    assert sorted(set(data["status"])) == sorted(
+        ["✓ Hoàn thành đúng hạn", "✕ Chưa hoàn thành – quá hạn", "○ Chưa triển khai"]
+    )
+    overdue = data[data["status"] == "✕ Chưa hoàn thành – quá hạn"].iloc[0]
+    assert overdue["label"].startswith("✕ NV-I.2")  # the row label carries the symbol too
     # Open: drawn from the start (05/01/2026) to the day judged (30/06/2026): 176 days.
-    assert overdue.x[0] == 176 * 86_400_000
-    # Rows keep the register's order (most urgent on top), not the order of the bucket traces.
-    assert list(figure.layout.yaxis.categoryarray) == [
+    assert (overdue["end"] - overdue["start"]).days == 176
+    assert not pd.isna(overdue["deadline"])  # the deadline tick
+    # Rows keep the register's order (most urgent on top), not the order of the buckets.
+    assert data["label"].tolist() == [
         "✕ NV-I.2 · Xã Ea Súp",
         "✓ NV-I.2 · Cấp tỉnh (đơn vị chủ trì)",
         "○ NV-I.2 · Phường Tuy Hòa",
     ]
+    spec = timeline_figure(small_register(), AS_OF, VI).to_dict()
+    assert spec["layer"][0]["encoding"]["y"]["sort"] == data["label"].tolist()

@@ -369,7 +369,10 @@ def leader_table(by_leader: pd.DataFrame, words: Words) -> TaskTable:
             h("tasks.col.person"): by_leader["responsible_name"].astype(object).tolist(),
             h("tasks.col.title"): [_text(v) for v in by_leader["responsible_title"]],
             h("tasks.col.unit"): unit_names(by_leader, words),
-            h("tasks.col.lead"): _localised(by_leader, "lead_short", words.lang).tolist(),
+            # Blank for a commune's leader: they answer for all its tasks, whoever leads them.
+            h("tasks.col.lead"): [
+                _text(v) for v in _localised(by_leader, "lead_short", words.lang)
+            ],
             **_measure_columns(by_leader, words),
         }
     )

@@ -27,6 +27,7 @@ from ui.tasks import (
     extension_table,
     filter_lines,
     incomplete_table,
+    leader_table,
     missing_text,
     not_moving_text,
     overdue_share_card,
@@ -508,3 +509,23 @@ def test_the_timeline_draws_each_bucket_and_marks_the_deadlines() -> None:
     ]
     spec = timeline_figure(small_register(), AS_OF, VI).to_dict()
     assert spec["layer"][0]["encoding"]["y"]["sort"] == data["label"].tolist()
+
+
+def test_a_commune_leaders_row_has_no_lead_department() -> None:
+    by_leader = pd.DataFrame(
+        {
+            "responsible_name": ["Hồ Văn Sơn", "Lê Thị Hoa"],
+            "responsible_title": ["Chủ tịch UBND xã", "Phó Giám đốc"],
+            "unit_code": [pd.NA, pd.NA],
+            "unit_name": ["Xã Ea Súp", pd.NA],
+            "lead_short_vi": [pd.NA, "Sở KH&CN"],
+            "lead_short_en": [pd.NA, "DoST"],
+            "assignments": [4, 2],
+            "due": [3, 2],
+            "on_time_share": [200 / 3, 50.0],
+            "overdue": [1, 0],
+            "longest_overdue_days": pd.array([25, pd.NA], dtype="Int64"),
+        }
+    )
+    frame = leader_table(by_leader, VI).frame
+    assert frame["Đơn vị chủ trì"].tolist() == ["", "Sở KH&CN"]  # never "None"

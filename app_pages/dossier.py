@@ -10,6 +10,7 @@ from metrics.bands import Band
 from metrics.views import OPERATIONAL_SUMMARY, peer_comparison
 from ui.components import literal, page_header
 from ui.dossier import (
+    feedback_block,
     format_value,
     indicator_table,
     load_unit_revisions,
@@ -185,3 +186,4 @@ for col, (subject, keys) in zip(blocks, OPERATIONAL_SUMMARY.items(), strict=True
             st.markdown(f"{indicator.label.in_language(current_language())}: **{shown}**")
 
 task_block(code, str(unit["full_name"]), period)
+feedback_block(code, str(unit["full_name"]), period)

@@ -9,8 +9,8 @@ PostgreSQL server (created here through an AUTOCOMMIT connection to ``postgres``
 database is touched). A database whose newest import batch has the same parameters is reused.
 
 Measured per backend and scale: row counts; ``refresh_snapshots(force=True)`` (the recomputation
-after a data load), split into its sub-steps; the operational-inputs query alone
-(``metrics.operational.operational_inputs``, the heaviest query the pages depend on); the
+after a data load, the stored feedback counts included), split into its sub-steps; the
+operational-inputs query alone (``metrics.operational.operational_inputs``); the
 scorecard warm (median of ``--repeat`` calls) and cold (fresh process, median of 3), each against
 its floor measured in the same run (the 102 registry rows warm; a fresh process importing
 pandas + SQLAlchemy and reading them cold). Growth factors are relative to scale 1 (or the
@@ -27,7 +27,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +47,7 @@ COUNTED = (
 )
 # The sub-steps of metrics.refresh_snapshots, timed by wrapping the names it calls.
 REFRESH_STEPS = (
+    "refresh_feedback_stats",
     "read_indicator_measures",
     "operational_inputs",
     "operational_measures",
@@ -55,13 +56,13 @@ REFRESH_STEPS = (
 )
 
 DOSSIER_UNIT = "22015"  # Phường Tuy Hòa, the registry's first unit
-PAGE_QUERIES = ("heat map", "dossier", "tasks", "row counts")
+PAGE_QUERIES = ("heat map", "dossier", "tasks", "feedback", "feedback counts", "row counts")
 
 # The queries of metrics.operational.operational_inputs, timed one by one (one call each).
 INPUT_PARTS = (
     "unit_populations",
-    "feedback_resolved_by_month",
-    "feedback_overdue_spells",
+    "feedback_unit_months",
+    "feedback_as_of_month",
     "unit_task_assignments",
     "unit_task_extensions",
     "on_air_5g_sites",
@@ -160,12 +161,14 @@ def prepare(backend: str, scale: float, pg_server: str) -> tuple[Any, float | No
     """The engine of the bench database for (backend, scale), generated when needed."""
     from data.db import build_engine
     from data.demo import regenerate
+    from data.migrate import upgrade_to_head
 
     if backend == "postgresql":
         ensure_pg_database(pg_server, pg_database_name(scale))
     url = database_url(backend, scale, pg_server)
     engine = build_engine(url, "bench")
     if stored_parameters(engine) == expected_parameters(scale):
+        upgrade_to_head(engine)  # a database generated before a schema change is reused too
         return engine, None
     print(f"  generating demo data ×{scale_label(scale)} on {backend} …", flush=True)
     started = time.perf_counter()
@@ -226,7 +229,7 @@ def measure(backend: str, scale: float, args: argparse.Namespace) -> Result:
     counts = row_counts(engine)
     load_before = os.getloadavg()[0]
 
-    with timed_steps(metrics.snapshots, REFRESH_STEPS) as steps:
+    with timed_steps(metrics.snapshots, REFRESH_STEPS) as steps:  # force: the feedback counts too
         started = time.perf_counter()
         refresh_snapshots(engine, force=True)
         refresh = time.perf_counter() - started
@@ -275,11 +278,15 @@ def page_query_seconds(engine: Any, repeat: int) -> dict[str, float]:
 
     Heat map: this month's and last month's scorecards and the list of months; dossier: one
     unit's score (with its history) and explanation; tasks: the filter options, the whole board
-    at the newest day and one task's drill-down; feedback / infrastructure (still placeholders):
-    the dataset status with the row counts they show.
+    at the newest day and one task's drill-down; feedback: the filter options and the whole
+    board with the default filters (the newest month: stored counts, short lists, map points);
+    feedback counts: the stored-count reads alone (the newest month by unit and by category, and
+    26 weeks); infrastructure (still a placeholder): the dataset status with its row counts.
     """
+    from data.feedback_stats import StatsFilters, read_stats, read_weekly, stats_periods
     from data.queries import dataset_status
     from metrics import available_periods, explain_unit, scorecard, unit_score
+    from metrics.feedback_board import FeedbackFilters, feedback_board, feedback_filter_options
     from metrics.task_board import TaskFilters, task_board, task_detail, task_filter_options
 
     periods = available_periods(engine)
@@ -299,10 +306,22 @@ def page_query_seconds(engine: Any, repeat: int) -> dict[str, float]:
         board = task_board(engine, TaskFilters(as_of=options.last_day))
         task_detail(engine, int(board.register["assignment_id"].iloc[0]), options.last_day)
 
+    def feedback() -> None:
+        feedback_filter_options(engine)
+        feedback_board(engine, FeedbackFilters())
+
+    def feedback_counts() -> None:
+        newest = stats_periods(engine)[-1]
+        read_stats(engine, StatsFilters(period=newest), ["unit_code"])
+        read_stats(engine, StatsFilters(period=newest), ["category_group", "category"])
+        read_weekly(engine, StatsFilters(), since=newest - timedelta(weeks=26))
+
     return {
         "heat map": median_seconds(heat_map, repeat),
         "dossier": median_seconds(dossier, repeat),
         "tasks": median_seconds(tasks, repeat),
+        "feedback": median_seconds(feedback, repeat),
+        "feedback counts": median_seconds(feedback_counts, repeat),
         "row counts": median_seconds(lambda: dataset_status(engine), repeat),
     }
 

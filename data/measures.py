@@ -1,9 +1,10 @@
 """The compact inputs of the operational measures (tasks, feedback, 5G), read in one go.
 
-The metrics layer (``metrics.operational``) calls :func:`load_operational_inputs` with its
-rules and turns the frames into monthly measures. The queries themselves live with their
-subject: ``data.feedback``, ``data.tasks``, ``data.infrastructure``; their names are importable
-from here too.
+The metrics layer (``metrics.operational``) calls :func:`load_operational_inputs` and turns the
+frames into monthly measures; the feedback frames come from the stored feedback counts, which
+the metrics layer computes with its rules (``metrics.feedback_stats``). The queries themselves
+live with their subject: ``data.feedback``, ``data.tasks``, ``data.infrastructure``; their
+names are importable from here too.
 
 Timestamps are naive local time (Vietnam), as stored. A month is the first day of the month,
 as a ``datetime64`` value; "the end of period p" is 00:00 on the first day of the next month.
@@ -11,7 +12,6 @@ as a ``datetime64`` value; "the end of period p" is 00:00 on the first day of th
 
 from __future__ import annotations
 
-from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -20,15 +20,22 @@ from sqlalchemy import Engine, func, select
 
 from common.periods import FIRST_PERIOD, add_months, month_range
 from data.aggregate import month_of
-from data.feedback import feedback_overdue_spells, feedback_resolved_by_month
+from data.feedback import (
+    feedback_as_of_month,
+    feedback_overdue_by_month,
+    feedback_resolved_by_month,
+    feedback_unit_months,
+)
 from data.infrastructure import on_air_5g_sites
 from data.models import FeedbackCase, IndicatorValue, Unit
 from data.tasks import unit_task_assignments, unit_task_extensions
 
 __all__ = [
     "OperationalInputs",
-    "feedback_overdue_spells",
+    "feedback_as_of_month",
+    "feedback_overdue_by_month",
     "feedback_resolved_by_month",
+    "feedback_unit_months",
     "last_ended_month",
     "load_operational_inputs",
     "month_of",
@@ -46,11 +53,12 @@ class OperationalInputs:
 
     * ``populations``: unit_code, population — every unit that gets measures;
     * ``feedback_resolved``: unit_code, month, resolved, on_time, with_evidence, rated,
-      satisfied — counts of the cases resolved in that month (by ``resolved_at``);
-    * ``feedback_overdue``: unit_code, from_month, until_month, cases — cases that were ever open
-      past their deadline: each counts as overdue backlog at the end of every month from
-      ``from_month`` up to, not including, ``until_month``, the month it was resolved or set
-      aside by its status history (NaT: still open; see ``data.feedback``);
+      satisfied — the resolutions of that month, from the stored feedback counts
+      (``data.feedback``);
+    * ``feedback_overdue``: unit_code, from_month, until_month, cases — the cases open past
+      their deadline at a month's instant (its end, or the data's as-of instant), counted at
+      every month end from ``from_month`` up to, not including, ``until_month`` (one month; NaT
+      for the month holding the as-of instant: later month ends are judged as known then);
     * ``task_assignments``: assignment_id, unit_code, deadline, original_deadline, completed_at,
       confirmed_at — the communes' parts of Action-Plan tasks (dates; NaT when not yet completed
       or confirmed; ``deadline`` is the current one, ``original_deadline`` the one before any
@@ -75,15 +83,14 @@ def unit_populations(engine: Engine) -> pd.DataFrame:
         return pd.read_sql(query, conn)
 
 
-def load_operational_inputs(
-    engine: Engine, *, satisfied_from: int, not_handled: Collection[str]
-) -> OperationalInputs:
-    """Every input frame; ``satisfied_from`` and ``not_handled`` are the metrics layer's rules
-    (see ``data.feedback``)."""
+def load_operational_inputs(engine: Engine) -> OperationalInputs:
+    """Every input frame. The feedback ones come from the stored feedback counts, which the
+    metrics layer keeps current (``metrics.feedback_stats``): one grouped read of them."""
+    feedback = feedback_unit_months(engine)
     return OperationalInputs(
         populations=unit_populations(engine),
-        feedback_resolved=feedback_resolved_by_month(engine, satisfied_from=satisfied_from),
-        feedback_overdue=feedback_overdue_spells(engine, not_handled=not_handled),
+        feedback_resolved=feedback_resolved_by_month(feedback),
+        feedback_overdue=feedback_overdue_by_month(feedback, feedback_as_of_month(engine)),
         task_assignments=unit_task_assignments(engine),
         task_extensions=unit_task_extensions(engine),
         sites_5g=on_air_5g_sites(engine),

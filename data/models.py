@@ -315,6 +315,8 @@ class FeedbackCase(Base):
         ),
         Index("ix_feedback_cases_unit_status", "unit_code", "status"),
         Index("ix_feedback_cases_received_at", "received_at"),
+        # The open backlog's lists (oldest, least recently updated) read the open cases only.
+        Index("ix_feedback_cases_status_received_at", "status", "received_at"),
         # Deleting a case looks up the cases that name it as their duplicate.
         Index("ix_feedback_cases_duplicate_of_id", "duplicate_of_id"),
     )
@@ -360,6 +362,107 @@ class FeedbackStatusChange(Base):
     from_status: Mapped[str | None] = mapped_column(String(20))
     to_status: Mapped[str] = mapped_column(String(20))
     note: Mapped[str | None] = mapped_column(String(200))
+
+
+FEEDBACK_CASE_STATES = (
+    "open_within",
+    "open_overdue",
+    "paused",
+    "resolved_on_time",
+    "resolved_late",
+    "rejected",
+    "duplicate",
+)
+
+
+class FeedbackStat(Base):
+    """Feedback counted per period × unit × category, refreshed with the data.
+
+    Written only by ``metrics.feedback_stats.refresh_feedback_stats`` from the one case-state
+    computation (``metrics.feedback_cases``), so the page, the dossier and the score read the
+    same numbers without reading every case. ``period`` is the first day of a month; the
+    *state* columns count cases as they stood at the month's end, or at the data's as-of
+    instant for the month holding it; the *flow* columns count what happened during the month.
+    """
+
+    __tablename__ = "feedback_stats"
+    __table_args__ = (Index("ix_feedback_stats_period_unit", "period", "unit_code"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    period: Mapped[date] = mapped_column(Date)
+    unit_code: Mapped[str] = mapped_column(ForeignKey("units.code"))
+    category_group: Mapped[str] = mapped_column(String(40))
+    category: Mapped[str] = mapped_column(String(60))
+    # State at the period's instant (open = within + overdue + paused).
+    open_within: Mapped[int] = mapped_column(Integer, default=0)
+    open_overdue: Mapped[int] = mapped_column(Integer, default=0)
+    paused: Mapped[int] = mapped_column(Integer, default=0)
+    age_0_7: Mapped[int] = mapped_column(Integer, default=0)  # open cases by days since receipt
+    age_8_30: Mapped[int] = mapped_column(Integer, default=0)
+    age_31_90: Mapped[int] = mapped_column(Integer, default=0)
+    age_over_90: Mapped[int] = mapped_column(Integer, default=0)
+    # Flows during the period.
+    received: Mapped[int] = mapped_column(Integer, default=0)
+    accepted_late: Mapped[int] = mapped_column(Integer, default=0)  # past the acceptance deadline
+    resolved: Mapped[int] = mapped_column(Integer, default=0)  # resolutions (a reopened case twice)
+    resolved_on_time: Mapped[int] = mapped_column(Integer, default=0)
+    resolved_with_evidence: Mapped[int] = mapped_column(Integer, default=0)
+    rated: Mapped[int] = mapped_column(Integer, default=0)
+    satisfied: Mapped[int] = mapped_column(Integer, default=0)
+    reopened: Mapped[int] = mapped_column(Integer, default=0)
+    rejected: Mapped[int] = mapped_column(Integer, default=0)
+    duplicate: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class FeedbackWeek(Base):
+    """Cases opened and closed per ISO week (Monday) × unit × category, refreshed with the data."""
+
+    __tablename__ = "feedback_weekly"
+    __table_args__ = (Index("ix_feedback_weekly_week", "week_start"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    week_start: Mapped[date] = mapped_column(Date)
+    unit_code: Mapped[str] = mapped_column(ForeignKey("units.code"))
+    category_group: Mapped[str] = mapped_column(String(40))
+    category: Mapped[str] = mapped_column(String(60))
+    opened: Mapped[int] = mapped_column(Integer, default=0)
+    closed: Mapped[int] = mapped_column(Integer, default=0)  # resolved, rejected or duplicate
+
+
+class FeedbackStatsState(Base):
+    """What the stored feedback counts were computed from (one row)."""
+
+    __tablename__ = "feedback_stats_state"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    data_version: Mapped[int] = mapped_column(Integer)
+    rules_hash: Mapped[str] = mapped_column(String(64))  # deadline table and calendar
+    as_of: Mapped[datetime] = mapped_column(DateTime)  # the instant "now" stands for
+    computed_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class FeedbackUnrouted(Base):
+    """A received case that could not be given to a unit: coordinates outside the province, or
+    an unknown unit code. Kept whole, never dropped, until someone routes it by hand."""
+
+    __tablename__ = "feedback_unrouted"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_code: Mapped[str] = mapped_column(String(30), unique=True)
+    reason: Mapped[str] = mapped_column(String(30))  # outside_province | unknown_unit | no_location
+    stated_unit: Mapped[str | None] = mapped_column(String(20))
+    lat: Mapped[float | None] = mapped_column(Float)
+    lon: Mapped[float | None] = mapped_column(Float)
+    received_at: Mapped[datetime] = mapped_column(DateTime)
+    channel: Mapped[str] = mapped_column(String(20))
+    category_group: Mapped[str] = mapped_column(String(40))
+    category: Mapped[str] = mapped_column(String(60))
+    severity: Mapped[str] = mapped_column(String(20))
+    description: Mapped[str] = mapped_column(Text)
+    reporter_name: Mapped[str | None] = mapped_column(String(120))
+    reporter_phone: Mapped[str | None] = mapped_column(String(20))
+    reporter_address: Mapped[str | None] = mapped_column(String(300))
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batches.id"))
 
 
 class InfraSite(Base):
@@ -410,6 +513,7 @@ OPERATIONAL_TABLES = (
     InfraSite.__table__,
     FeedbackStatusChange.__table__,
     FeedbackCase.__table__,
+    FeedbackUnrouted.__table__,
     TaskExtension.__table__,
     TaskCheckin.__table__,
     TaskAssignment.__table__,

@@ -21,6 +21,9 @@ BOUNDARIES_CODE_FIELD_VAR = "DASHBOARD_BOUNDARIES_CODE_FIELD"  # unset: auto-det
 TILE_URL_VAR = "DASHBOARD_TILE_URL"  # optional base-map tiles, e.g. an internal tile server
 CACHE_DIR_VAR = "DASHBOARD_CACHE_DIR"  # processed boundaries; default var/boundaries
 BOUNDARIES_MAX_MB_VAR = "DASHBOARD_BOUNDARIES_MAX_MB"  # largest boundary file read (MB)
+# The full-resolution layer that routes cases by coordinates (geo.routing); unset: the reference
+# communes_detailed.geojson beside the checkout, when present.
+ROUTING_BOUNDARIES_VAR = "DASHBOARD_ROUTING_BOUNDARIES"
 
 DEFAULT_DB_PATH = PROJECT_ROOT / "var" / "dashboard.sqlite3"
 DEFAULT_DEMO_SEED = 20250701
@@ -53,6 +56,7 @@ class Settings:
     tile_url: str | None = None  # none by default: the map must not call outside hosts
     # A 425 MB file took 159 s and 1.7 GB to read: larger files are refused before reading.
     boundaries_max_mb: float = DEFAULT_BOUNDARIES_MAX_MB
+    routing_boundaries: str | None = None  # a local file: geo.routing validates it
 
 
 def sqlite_url_for(path: Path) -> str:
@@ -121,6 +125,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         boundaries_code_field=_read_optional(env, BOUNDARIES_CODE_FIELD_VAR),
         tile_url=_read_optional(env, TILE_URL_VAR),
         boundaries_max_mb=_read_max_mb(env),
+        routing_boundaries=_read_optional(env, ROUTING_BOUNDARIES_VAR),
         cache_dir=Path(env[CACHE_DIR_VAR]).expanduser()
         if env.get(CACHE_DIR_VAR, "").strip()
         else PROJECT_ROOT / "var" / "boundaries",

@@ -4,7 +4,8 @@ Pure functions; the counts come from ``data.feedback``, which takes the threshol
 arguments from here (the data layer never imports metrics). The rules:
 
 * a case is answered within its **answer deadline**: working time from acceptance, on the
-  working calendar (``common.workcalendar``), by severity — :data:`ANSWER_DEADLINES`;
+  working calendar (``common.workcalendar``), by severity and category — the declared table
+  ``metrics/feedback_deadlines.yaml``, applied by ``metrics.feedback_cases`` (pauses, reopenings);
 * a citizen is **satisfied** with a rating of :data:`SATISFIED_FROM_STARS` stars or more;
 * cases turned away or merged into another (:data:`NOT_HANDLED`) are nobody's backlog;
 * a case is **on time** when resolved by its deadline.
@@ -15,24 +16,22 @@ Measures at the end E of each period (see ``metrics.monthly``):
   :data:`WINDOW_MONTHS` months before E, the share resolved by the deadline / with response
   evidence; ``feedback_satisfaction_pct``: of those rated, the share satisfied; each not
   applicable without a case to count;
-* ``feedback_backlog_per_10k``: cases open and past their deadline at E, per 10,000 people. A
-  case leaves the backlog when it is resolved or set aside (:data:`NOT_HANDLED`), whichever
-  comes first; the date it was set aside is its first change into one of those statuses in the
-  status history, so a case set aside today still counts at every earlier month end it was
-  overdue — a reclassification never rewrites a past month. A case that left by its deadline,
-  or is set aside with no date in its history, never counts; one taken up again after being
-  set aside counts from its deadline to its resolution (``data.feedback``).
+* ``feedback_backlog_per_10k``: cases open and past their deadline at E (or at the data's
+  as-of instant when E is later), per 10,000 people, by each case's state from its status
+  history (``metrics.feedback_cases``: a reopened case is open again, a paused one is not
+  overdue, a case set aside today still counts at every earlier month end it was overdue).
+  The counts are stored per unit and month with the data (``metrics.feedback_stats``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 import numpy as np
 import pandas as pd
 
 from common.workcalendar import WorkCalendar, default_calendar
+from metrics.feedback_cases import default_deadline_table
 from metrics.monthly import (
     MonthGrid,
     known_population,
@@ -52,31 +51,17 @@ PEOPLE_PER_RATE = 10_000  # the backlog is given per 10,000 people
 COUNT_COLUMNS = ("resolved", "on_time", "with_evidence", "rated", "satisfied")
 
 
-@dataclass(frozen=True)
-class AnswerTime:
-    """Working time allowed for an answer: whole working days, or working hours."""
-
-    days: int = 0
-    hours: float = 0.0
-
-    def seconds(self, calendar: WorkCalendar) -> int:
-        return round(self.days * calendar.seconds_per_day + self.hours * 3600)
-
-
-# Working time from acceptance to the answer, by severity.
-ANSWER_DEADLINES: dict[str, AnswerTime] = {
-    "urgent": AnswerTime(hours=4),
-    "normal": AnswerTime(days=5),
-    "complex": AnswerTime(days=15),
-}
-
-
 def answer_due_at(
-    accepted_at: datetime, severity: str, calendar: WorkCalendar | None = None
+    accepted_at: datetime,
+    severity: str,
+    calendar: WorkCalendar | None = None,
+    category: str = "",
+    group: str | None = None,
 ) -> datetime:
-    """When the answer to a case accepted at ``accepted_at`` is due."""
+    """When the answer to a case accepted at ``accepted_at`` is due, before any pause (the
+    declared table's time for its severity and category)."""
     calendar = calendar or default_calendar()
-    allowed = ANSWER_DEADLINES[severity].seconds(calendar)
+    allowed = default_deadline_table().answer_time(severity, category, group).seconds(calendar)
     return calendar.add_working_hours(accepted_at, allowed / 3600)
 
 
@@ -106,9 +91,11 @@ def window_sums(resolved: pd.DataFrame, grid: MonthGrid) -> dict[str, np.ndarray
 
 
 def share_measures(resolved: pd.DataFrame, grid: MonthGrid) -> list[pd.DataFrame]:
-    """On-time, satisfied and with-evidence shares of the cases resolved in the window.
+    """On-time, satisfied and with-evidence shares of the resolutions in the window.
 
-    ``resolved``: unit_code, month and the :data:`COUNT_COLUMNS` per unit and month.
+    ``resolved``: unit_code, month and the :data:`COUNT_COLUMNS` per unit and month, from the
+    stored feedback counts (``metrics.feedback_stats``: every change into ``resolved``, on time
+    by the deadline in force for its round; evidence and rating on a case's last resolution).
     """
     sums = window_sums(resolved, grid)
     done, rated = sums["resolved"], sums["rated"]
@@ -126,9 +113,11 @@ def share_measures(resolved: pd.DataFrame, grid: MonthGrid) -> list[pd.DataFrame
 def backlog_measure(spells: pd.DataFrame, population: np.ndarray, grid: MonthGrid) -> pd.DataFrame:
     """Cases open past their deadline at each period end, per 10,000 people.
 
-    ``spells``: unit_code, from_month, until_month, cases — each case counts at the end of every
-    month from ``from_month`` up to, not including, ``until_month`` (the month it was resolved
-    or set aside, as its history tells; NaT: still open); ``population``: units × 1.
+    ``spells``: unit_code, from_month, until_month, cases — ``cases`` count at the end of every
+    month from ``from_month`` up to, not including, ``until_month`` (NaT: every later month).
+    They come from the stored feedback counts: the cases ``open_overdue`` at each month's
+    instant (its end, or the data's as-of instant in the month holding it; a paused case is
+    not overdue), one month each, the as-of month's running on; ``population``: units × 1.
     """
     backlog = totals_at_month_ends(
         grid,

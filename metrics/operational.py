@@ -6,25 +6,23 @@ grid of ``metrics.monthly``. The result is a *measures* frame (the shape ``metri
 consumes) with one row per unit × indicator × period, measured at the end of the period E
 (00:00 on the first day of the next month, which is also when the value counts as reported).
 
-:func:`operational_inputs` reads the compact input frames with this layer's rules passed to the
-queries (``data`` never imports ``metrics``).
+:func:`operational_inputs` reads the compact input frames; the feedback ones come from the stored
+feedback counts (``metrics.feedback_stats``), so the score and the feedback page count alike.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from functools import partial
 
 import pandas as pd
 from sqlalchemy import Engine
 
 from common.periods import month_start
-from data.feedback import feedback_overdue_spells, feedback_resolved_by_month
+from data.feedback import feedback_as_of_month, feedback_unit_months
 from data.infrastructure import on_air_5g_sites
 from data.measures import OperationalInputs, load_operational_inputs, unit_populations
 from data.tasks import unit_task_assignments, unit_task_extensions
-from metrics import feedback
 from metrics.feedback import backlog_measure, share_measures
 from metrics.infrastructure import infrastructure_measures
 from metrics.monthly import (
@@ -50,16 +48,12 @@ __all__ = [
 ]
 
 
-def input_queries() -> dict[str, Callable[[Engine], pd.DataFrame]]:
+def input_queries() -> dict[str, Callable[[Engine], object]]:
     """Each query the inputs come from, by name, with this layer's rules bound (benchmarks)."""
     return {
         "unit_populations": unit_populations,
-        "feedback_resolved_by_month": partial(
-            feedback_resolved_by_month, satisfied_from=feedback.SATISFIED_FROM_STARS
-        ),
-        "feedback_overdue_spells": partial(
-            feedback_overdue_spells, not_handled=feedback.NOT_HANDLED
-        ),
+        "feedback_unit_months": feedback_unit_months,
+        "feedback_as_of_month": feedback_as_of_month,
         "unit_task_assignments": unit_task_assignments,
         "unit_task_extensions": unit_task_extensions,
         "on_air_5g_sites": on_air_5g_sites,
@@ -67,12 +61,10 @@ def input_queries() -> dict[str, Callable[[Engine], pd.DataFrame]]:
 
 
 def operational_inputs(engine: Engine) -> OperationalInputs:
-    """The input frames, counted by the feedback rules of ``metrics.feedback``."""
-    return load_operational_inputs(
-        engine,
-        satisfied_from=feedback.SATISFIED_FROM_STARS,
-        not_handled=feedback.NOT_HANDLED,
-    )
+    """The input frames. The feedback ones are read from the stored feedback counts as they
+    are: whoever needs them current refreshes them first (``metrics.snapshots.all_measures``
+    does, through ``metrics.feedback_stats.refresh_feedback_stats``)."""
+    return load_operational_inputs(engine)
 
 
 def operational_measures(inputs: OperationalInputs, periods: list[date]) -> pd.DataFrame:

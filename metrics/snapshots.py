@@ -30,6 +30,7 @@ from data.queries import (
 )
 from metrics.bands import Band
 from metrics.catalog import Catalog, default_catalog
+from metrics.feedback_stats import feedback_stats_current, refresh_feedback_stats
 from metrics.operational import operational_inputs, operational_measures
 from metrics.scoring import PeriodScores, score_period
 
@@ -135,7 +136,11 @@ def stack_history(history: dict[date, PeriodScores], part: str) -> pd.DataFrame:
 
 
 def all_measures(engine: Engine) -> pd.DataFrame:
-    """Stored indicator values and the operational measures, in one measures frame."""
+    """Stored indicator values and the operational measures, in one measures frame.
+
+    The feedback measures are read from the stored feedback counts: they are brought up to date
+    first (nothing is computed when they already come from this data and these rules)."""
+    refresh_feedback_stats(engine)
     stored = read_indicator_measures(engine).assign(applicable=True)
     operational = operational_measures(
         operational_inputs(engine), scoring_periods(stored) or [FIRST_PERIOD]
@@ -164,8 +169,10 @@ def scores_current(state: SnapshotState | None, version: int, catalog: Catalog) 
 
 
 def snapshots_current(engine: Engine, catalog: Catalog) -> bool:
+    """Whether the stored scores, and the feedback counts they were computed from, are current
+    (a changed deadline table or working calendar makes both stale)."""
     version, state = store_versions(engine)
-    return scores_current(state, version, catalog)
+    return scores_current(state, version, catalog) and feedback_stats_current(engine)
 
 
 def refresh_snapshots(
@@ -191,8 +198,10 @@ def refresh_snapshots(
     with score_lock(engine) as held:
         if not held:
             return RefreshResult(False, 0, 0.0, busy=True)
+        if force:  # everything again, the stored feedback counts the measures read included
+            refresh_feedback_stats(engine, force=True)
         version, state = store_versions(engine)  # another process may have just finished
-        if not force and scores_current(state, version, catalog):
+        if not force and scores_current(state, version, catalog) and feedback_stats_current(engine):
             return RefreshResult(False, 0, 0.0)
         history = _compute_and_store(
             engine, catalog, version, first_start=state is None, report=report

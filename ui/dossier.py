@@ -18,8 +18,24 @@ from metrics.bands import Band
 from metrics.catalog import Catalog
 from metrics.explain import DISPLAY_DECIMALS, display_decimals
 from ui.export import Words
+from ui.feedback import (
+    FEEDBACK_PAGE,
+    case_list_table,
+    instant_text,
+    measure_cards,
+    show_measure_cards,
+    show_state_cards,
+    state_cards,
+)
 from ui.heatmap import signed
-from ui.loaders import load_task_options, load_unit_task_block, page_loader
+from ui.loaders import (
+    load_feedback_options,
+    load_task_options,
+    load_unit_feedback_block,
+    load_unit_task_block,
+    load_units,
+    page_loader,
+)
 from ui.tasks import (
     LATEST,
     TASKS_PAGE,
@@ -319,5 +335,46 @@ def task_block(code: str, unit_name: str, period: date) -> None:
         TASKS_PAGE,
         label=t("tasks.block.link", unit=unit_name),
         icon=":material/task_alt:",
+        query_params=link,
+    )
+
+
+# --- the unit's feedback (the feedback page's counts, one unit) --------------------------------
+
+
+def feedback_block(code: str, unit_name: str, period: date) -> None:
+    """The unit's feedback at the end of ``period`` (or now, while the month runs) from the same
+    stored counts as the feedback page, its oldest open overdue cases now, and a link to that
+    page filtered on the unit."""
+    words = Words(current_language())
+    options = load_feedback_options()
+    st.subheader(t("feedback.block.heading"))
+    if options.as_of is None or period < options.periods[0]:
+        st.caption(t("feedback.block.no_data", period=month(period)))
+        return
+    chosen = period if period in options.periods[:-1] else None  # None: the newest, now
+    block = load_unit_feedback_block(code, chosen)
+    st.caption(t("feedback.block.as_of", instant=instant_text(block.as_of, block.is_latest, words)))
+    show_state_cards(state_cards(block.headline, words))
+    show_measure_cards(measure_cards(block.headline, words))
+    count, now = num(len(block.overdue)), words.when(block.data_as_of)
+    st.markdown(f"**{t('feedback.block.overdue', n=count, when=now)}**")
+    if block.overdue.empty:
+        st.caption(t("feedback.block.overdue_none"))
+    else:
+        units = load_units()
+        names = dict(zip(units["code"].astype(str), units["full_name"].astype(str), strict=True))
+        shown = case_list_table(block.overdue, names, block.data_as_of or block.as_of, words)
+        st.dataframe(
+            neutralise_formulas(shown.frame),
+            hide_index=True,
+            width="stretch",
+            column_config=shown.column_config(),
+        )
+    link = {"unit": code} if chosen is None else {"unit": code, "month": f"{chosen:%m/%Y}"}
+    st.page_link(
+        FEEDBACK_PAGE,
+        label=t("feedback.block.link", unit=unit_name),
+        icon=":material/forum:",
         query_params=link,
     )

@@ -28,6 +28,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from data.bootstrap import forget_readiness
 from data.db import get_engine
+from data.feedback_stats import stats_state
 from data.migrate import current_revision
 from data.queries import (
     DatasetStatus,
@@ -55,6 +56,17 @@ from metrics import (
     stability,
     unit_score,
 )
+from metrics.feedback_board import (
+    FeedbackBoard,
+    FeedbackFilterOptions,
+    FeedbackFilters,
+    UnitFeedbackBlock,
+    feedback_board,
+    feedback_filter_options,
+    unit_feedback_block,
+)
+from metrics.feedback_case import CaseDetail, case_detail
+from metrics.feedback_cases import CaseState
 from metrics.publication import (
     PublishedBeside,
     PublishedIndicators,
@@ -110,6 +122,7 @@ def store_state(*, fresh: bool = False) -> tuple[int, SnapshotState | None]:
 def forget_store_state() -> None:
     """Ask the database again on the next call (after an error, or when scores were written)."""
     _STORE_MEMO.clear()
+    _FEEDBACK_MEMO.clear()
 
 
 def _identity(state: SnapshotState | None) -> tuple[str, int, str]:
@@ -487,3 +500,107 @@ def _unit_task_block(url: str, version: int, code: str, as_of: date) -> UnitTask
 def load_unit_task_block(code: str, as_of: date) -> UnitTaskBlock:
     """The dossier's task block: ``code``'s buckets, overdue tasks and escalations."""
     return _unit_task_block(*_data_key(), code, as_of)
+
+
+# --- the feedback page (read from the stored counts: keyed on their state) -------------------
+
+# engine URL -> (checked at, identity of the stored feedback counts); asked at most every
+# STORE_RECHECK_S, as the data version is.
+_FEEDBACK_MEMO: dict[str, tuple[float, tuple[object, ...]]] = {}
+
+
+def _feedback_key() -> tuple[str, int, tuple[object, ...]]:
+    """Key of what the feedback views read: (database URL, data version, the stored counts'
+    identity). The counts are refreshed after a data load: until then the key keeps naming the
+    previous counts, and a view cached under it stays the one they make (the lists, read from
+    the cases, follow the data version)."""
+    engine = get_engine()
+    url = str(engine.url)
+    now = time.monotonic()
+    memo = _FEEDBACK_MEMO.get(url)
+    if memo is None or now - memo[0] >= STORE_RECHECK_S:
+        state = stats_state(engine)
+        identity: tuple[object, ...] = (
+            ()
+            if state is None
+            else (state.data_version, state.rules_hash, state.as_of, state.computed_at)
+        )
+        memo = (now, identity)
+        _FEEDBACK_MEMO[url] = memo
+    return url, store_state()[0], memo[1]
+
+
+@st.cache_data(ttl=CACHE_TTL_S, max_entries=4, show_spinner=False)
+def _feedback_options(url: str, version: int, counts: tuple[object, ...]) -> FeedbackFilterOptions:
+    del url, version, counts  # cache keys only
+    return feedback_filter_options(get_engine())
+
+
+@page_loader
+def load_feedback_options() -> FeedbackFilterOptions:
+    """The feedback page's choices: the months counted, the category tree, the data's as-of."""
+    return _feedback_options(*_feedback_key())
+
+
+@st.cache_resource(ttl=CACHE_TTL_S, max_entries=16, show_spinner=False)
+def _feedback_board(
+    url: str,
+    version: int,
+    counts: tuple[object, ...],
+    period: date | None,
+    unit: str | None,
+    group: str | None,
+    category: str | None,
+    state: str | None,
+) -> FeedbackBoard:
+    del url, version, counts
+    filters = FeedbackFilters(
+        period=period,
+        unit_code=unit,
+        category_group=group,
+        category=category,
+        state=None if state is None else CaseState(state),
+    )
+    return feedback_board(get_engine(), filters)
+
+
+@page_loader
+def load_feedback_board(filters: FeedbackFilters) -> FeedbackBoard:
+    """The board for ``filters``, computed once per process for everyone who asks (the
+    Committee opens the same month together). Read-only: callers build new frames."""
+    return _feedback_board(
+        *_feedback_key(),
+        filters.period,
+        filters.unit_code,
+        filters.category_group,
+        filters.category,
+        None if filters.state is None else str(filters.state),
+    )
+
+
+@st.cache_data(ttl=CACHE_TTL_S, max_entries=64, show_spinner=False)
+def _case_detail(
+    url: str, version: int, counts: tuple[object, ...], case_code: str
+) -> CaseDetail | None:
+    del url, version, counts
+    return case_detail(get_engine(), case_code)
+
+
+@page_loader
+def load_case_detail(case_code: str) -> CaseDetail | None:
+    """One case as the case view shows it (reporter fields masked), None for an unknown code."""
+    return _case_detail(*_feedback_key(), case_code)
+
+
+@st.cache_data(ttl=CACHE_TTL_S, max_entries=64, show_spinner=False)
+def _unit_feedback_block(
+    url: str, version: int, counts: tuple[object, ...], code: str, period: date | None
+) -> UnitFeedbackBlock:
+    del url, version, counts
+    return unit_feedback_block(get_engine(), code, period)
+
+
+@page_loader
+def load_unit_feedback_block(code: str, period: date | None) -> UnitFeedbackBlock:
+    """The dossier's feedback block: ``code``'s headline at ``period``, its overdue cases now."""
+    return _unit_feedback_block(*_feedback_key(), code, period)

@@ -23,7 +23,7 @@ from datetime import date, timedelta
 from sqlalchemy import Connection, Engine, func, insert, literal, select, update
 
 from data.db import exclusive_write
-from data.demo import feedback, indicators, infrastructure, tasks
+from data.demo import feedback, indicators, infrastructure, tasks, unrouted
 from data.demo.load import BulkWriter, delete_operational_rows
 from data.demo.world import LATEST_END_DATE, PLATFORM_LAUNCH, SPAN_START, load_world, vietnam_now
 from data.migrate import upgrade_to_head
@@ -53,6 +53,7 @@ class DemoSummary:
     task_extensions: int
     feedback_cases: int
     feedback_status_history: int
+    feedback_unrouted: int
     infra_sites: int
     infra_site_status_history: int
 
@@ -168,6 +169,8 @@ def _generate(
         if subject is not feedback:
             done = min(done + 1, steps)
             progress(done, steps)
+    # A handful of cases no unit could be given (data.demo.unrouted): too few for a step.
+    writer.write_all(unrouted.generate(world, batch_id))
     writer.finish()
     progress(steps, steps)
     rows = sum(writer.counts.values())

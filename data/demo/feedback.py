@@ -7,11 +7,13 @@ average; a later end date holds proportionally more.
 
 Handling runs on the working calendar (``common.workcalendar``): accepted within a few working
 hours of receipt (weak units sometimes beyond the 8-hour rule); due after the answer time the
-metrics layer's rule gives the case's severity (``metrics.feedback.ANSWER_DEADLINES``: 4
-working hours urgent, 5 working days normal, 15 complex) — the generator stands for the source
-systems, which apply the same rule. How long a unit takes depends on its latent level;
-weak units also leave a tail of cases stuck for weeks — the overdue backlog. ``due_at`` is the
-statutory deadline and never moves; time on hold is in the history for the metrics layer.
+declared table gives the case's severity and category (``metrics/feedback_deadlines.yaml``: 4
+working hours urgent, 5 working days normal, 15 complex, less for questions) — the generator
+stands for the source systems, which apply the same rules. How long a unit takes depends on its
+latent level; weak units also leave a tail of cases stuck for weeks — the overdue backlog.
+``due_at`` is the deadline in force at the snapshot, by the metrics layer's one computation
+(``metrics.feedback_cases.case_deadlines``): moved by the holds waiting on the citizen that had
+ended, and for a reopened case its reopened round's deadline.
 
 Cases are generated half a month at a time, each half month from its own random streams, so
 memory stays bounded at any scale and a later end date leaves earlier cases as they were (only
@@ -25,6 +27,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import numpy as np
+import pandas as pd
 
 from common.workcalendar import WorkCalendar, WorkingClock, default_calendar
 from data.demo import feedback_catalog as cat
@@ -47,7 +50,7 @@ from data.demo.world import (
     stream,
 )
 from data.models import FeedbackCase, FeedbackStatusChange
-from metrics.feedback import ANSWER_DEADLINES
+from metrics.feedback_cases import case_deadlines, default_deadline_table
 
 CASES_AT_SCALE_1 = 150_000
 REFERENCE_END = date(2026, 10, 31)  # the span CASES_AT_SCALE_1 refers to starts at the launch
@@ -93,8 +96,16 @@ _GROUP_NAMES = tuple(g.name for g in cat.GROUPS)
 
 
 def allowed_seconds(calendar: WorkCalendar) -> np.ndarray:
-    """Working seconds from acceptance to the deadline, per index into SEVERITIES."""
-    return np.array([ANSWER_DEADLINES[s].seconds(calendar) for s in SEVERITIES], dtype=np.int64)
+    """Working seconds from acceptance to the deadline, per index into cat.CATEGORIES (rows)
+    and SEVERITIES (columns), from the declared table."""
+    table = default_deadline_table()
+    return np.array(
+        [
+            [table.answer_time(s, c.name, c.group).seconds(calendar) for s in SEVERITIES]
+            for c in cat.CATEGORIES
+        ],
+        dtype=np.int64,
+    )
 
 
 # --- Volume ---------------------------------------------------------------------------------------
@@ -241,7 +252,7 @@ class _Timeline:
 
     decision: np.ndarray
     outcome: np.ndarray  # "accepted" | "rejected" | "duplicate"
-    due: np.ndarray
+    due: np.ndarray  # the first round's deadline before any pause (what handling aims at)
     assigned: np.ndarray
     progress: np.ndarray
     hold_start: np.ndarray
@@ -265,7 +276,7 @@ def _timeline(
     n = len(cases)
     weak = 1.0 - cases.level
     urgent = cases.severity == 0
-    allowed = allowed_seconds(clock.calendar)[cases.severity]
+    allowed = allowed_seconds(clock.calendar)[cases.category, cases.severity]
     cap = clock.capacity
 
     def moment(w: np.ndarray) -> np.ndarray:
@@ -566,7 +577,10 @@ def _snapshot(
     resolved_at[~resolved] = np.datetime64("NaT")
     decided = t.decision < as_of
     accepted = (t.outcome == "accepted") & decided
-    late = resolved & (resolved_at > t.due)
+    accepted_at = np.where(accepted, t.decision, np.datetime64("NaT"))
+    history_rows = _history_rows(history, ids, first_history_id)
+    due = _due_as_of(world, cases, ids, accepted_at, history_rows)
+    late = resolved & (resolved_at > due)
     satisfaction = _satisfaction(cases, t.has_evidence, late, resolved, reopen_count, rng)
     response = np.full(n, None, dtype=object)
     response[resolved] = _responses(world, cases, office, np.flatnonzero(resolved), replies)
@@ -596,8 +610,8 @@ def _snapshot(
             "lon": content.lon,
             "unit_code": _shared(world.units.code.tolist())[cases.unit],
             "received_at": cases.received,
-            "accepted_at": np.where(accepted, t.decision, np.datetime64("NaT")),
-            "due_at": np.where(accepted, t.due, np.datetime64("NaT")),
+            "accepted_at": accepted_at,
+            "due_at": due,
             "status": status,
             "status_reason": reason,
             "duplicate_of_id": duplicate_of,
@@ -612,7 +626,40 @@ def _snapshot(
             "batch_id": np.full(n, batch_id),
         },
     )
-    return MonthOutput(case_rows, _history_rows(history, ids, first_history_id))
+    return MonthOutput(case_rows, history_rows)
+
+
+def _categorical(codes: np.ndarray, names: Sequence[str]) -> pd.Categorical[str]:
+    return pd.Categorical.from_codes(codes.astype(np.int64), categories=pd.Index(list(names)))
+
+
+def _due_as_of(
+    world: World, cases: _Cases, ids: np.ndarray, accepted_at: np.ndarray, history: Rows
+) -> np.ndarray:
+    """Each case's answer deadline in force at the snapshot (NaT: not accepted), by the metrics
+    layer's rules, which the source systems apply."""
+    # Categories and plain objects: no string inference on hundreds of thousands of rows.
+    frame = pd.DataFrame(
+        {
+            "id": ids,
+            "received_at": cases.received,
+            "accepted_at": accepted_at,
+            "severity": _categorical(cases.severity, SEVERITIES),
+            "category": _categorical(cases.category, [c.name for c in cat.CATEGORIES]),
+            "category_group": _categorical(cases.group, _GROUP_NAMES),
+        }
+    )
+    columns = history.columns
+    changes = pd.DataFrame(
+        {
+            "case_id": columns["case_id"],
+            "changed_at": columns["changed_at"],
+            "to_status": pd.Series(columns["to_status"], dtype=object),
+            "note": pd.Series(columns["note"], dtype=object),
+        }
+    )
+    clocks = case_deadlines(frame, changes, as_of=world.as_of)
+    return clocks["due_at"].to_numpy(dtype="datetime64[s]")
 
 
 def _history_rows(history: list[tuple[np.ndarray, ...]], ids: np.ndarray, first_id: int) -> Rows:

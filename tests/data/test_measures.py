@@ -24,6 +24,8 @@ from data.models import (
     TaskAssignment,
     Unit,
 )
+from metrics.feedback_cases import AnswerTime, DeadlineTable
+from metrics.feedback_stats import refresh_feedback_stats
 from metrics.operational import operational_inputs, operational_measures
 from tests.data.feedback_rows import add_status_changes, case
 from tests.reference import OPERATIONAL_KEYS, registry_count, registry_rows
@@ -32,48 +34,76 @@ A, B = "22015", "22045"
 MAR, APR, MAY = date(2026, 3, 1), date(2026, 4, 1), date(2026, 5, 1)
 
 
+def at(month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(2026, month, day, hour, minute)
+
+
+# The feedback rules of these tests (the declared file may differ): accepted within 8 working
+# hours, answered within 5 working days of acceptance (working days Monday–Friday, 7.5 h).
+RULES = DeadlineTable(
+    accept=AnswerTime(hours=8),
+    by_severity={s: AnswerTime(days=5) for s in ("urgent", "normal", "complex")},
+)
+
+
+@pytest.fixture(autouse=True)
+def fixed_rules(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("metrics.feedback_stats.default_deadline_table", lambda: RULES)
+
+
 CASES = [
-    # c1: on time, with evidence, 5★, resolved in April.
+    # c1: accepted Mon 30/3 09:30, due Mon 6/4 09:30; resolved Thu 2/4: on time, evidence, 5★.
     case(
         "C1",
         A,
-        datetime(2026, 3, 30, 9),
+        at(3, 30, 9),
         "resolved",
-        due_at=datetime(2026, 4, 6, 17),
-        resolved_at=datetime(2026, 4, 2, 10),
+        accepted_at=at(3, 30, 9, 30),
         response_evidence_ref="Ảnh (3 ảnh)",
         satisfaction=5,
     ),
-    # c2: due 31 March 16:00, resolved late exactly at 00:00 on 1 April: no evidence, 2★.
-    # Still open at the end of March (resolved_at ≥ E), resolved in April's month.
-    case(
-        "C2",
-        A,
-        datetime(2026, 3, 31, 8),
-        "resolved",
-        due_at=datetime(2026, 3, 31, 16),
-        resolved_at=datetime(2026, 4, 1, 0, 0),
-        satisfaction=2,
-    ),
-    # c3: due 20 April, still being handled: overdue backlog from the end of April on.
-    case("C3", A, datetime(2026, 4, 10, 8), "in_progress", due_at=datetime(2026, 4, 20, 17)),
-    # c4: rejected (no deadline): counts nowhere.
-    case("C4", A, datetime(2026, 4, 11, 8), "rejected"),
-    # c5: a duplicate left with a deadline and open, with no history saying when it was set
-    # aside: not backlog either.
-    case("C5", A, datetime(2026, 4, 12, 8), "duplicate", due_at=datetime(2026, 4, 15, 17)),
-    # c6: resolved exactly at its deadline (on time), with evidence, not rated.
+    # c2: accepted Tue 24/3 09:00, due Tue 31/3 09:00, resolved late exactly at 00:00 on 1 April:
+    # still open (and overdue) at the end of March, resolved in April; no evidence, 2★.
+    case("C2", A, at(3, 24, 8), "resolved", accepted_at=at(3, 24, 9), satisfaction=2),
+    # c3: accepted Fri 10/4 09:00, due Fri 17/4 09:00, still being handled: overdue from then on.
+    case("C3", A, at(4, 10, 8), "in_progress", accepted_at=at(4, 10, 9)),
+    # c4: rejected two hours after receipt: counts nowhere.
+    case("C4", A, at(4, 11, 8), "rejected", accepted_at=None),
+    # c5: marked duplicate two hours after it was accepted: nobody's backlog.
+    case("C5", A, at(4, 12, 8), "duplicate", accepted_at=at(4, 13, 8)),
+    # c6: accepted Tue 14/4 08:30, due Tue 21/4 08:30, resolved at that very minute (on time),
+    # with evidence, not rated.
     case(
         "C6",
         A,
-        datetime(2026, 4, 14, 8),
+        at(4, 14, 8),
         "resolved",
-        due_at=datetime(2026, 4, 21, 17),
-        resolved_at=datetime(2026, 4, 21, 17),
+        accepted_at=at(4, 14, 8, 30),
         response_evidence_ref="CV 12/UBND-VP",
     ),
-    # c7: the newest case (B): received in May, not yet accepted.
-    case("C7", B, datetime(2026, 5, 2, 8), "received"),
+    # c7: the newest case (B): received Saturday 2 May 08:00, not yet accepted. The data's
+    # as-of is one second later: May is measured at that instant.
+    case("C7", B, at(5, 2, 8), "received", accepted_at=None),
+]
+HISTORY = [
+    ("C1", at(3, 30, 9), None, "received"),
+    ("C1", at(3, 30, 9, 30), "received", "accepted"),
+    ("C1", at(4, 2, 10), "accepted", "resolved"),
+    ("C2", at(3, 24, 8), None, "received"),
+    ("C2", at(3, 24, 9), "received", "accepted"),
+    ("C2", at(4, 1, 0), "accepted", "resolved"),
+    ("C3", at(4, 10, 8), None, "received"),
+    ("C3", at(4, 10, 9), "received", "accepted"),
+    ("C3", at(4, 10, 10), "accepted", "in_progress"),
+    ("C4", at(4, 11, 8), None, "received"),
+    ("C4", at(4, 11, 10), "received", "rejected"),
+    ("C5", at(4, 12, 8), None, "received"),
+    ("C5", at(4, 13, 8), "received", "accepted"),
+    ("C5", at(4, 13, 10), "accepted", "duplicate"),
+    ("C6", at(4, 14, 8), None, "received"),
+    ("C6", at(4, 14, 8, 30), "received", "accepted"),
+    ("C6", at(4, 21, 8, 30), "accepted", "resolved"),
+    ("C7", at(5, 2, 8), None, "received"),
 ]
 
 
@@ -82,6 +112,7 @@ def seed(engine: Engine) -> None:
         conn.execute(update(Unit).where(Unit.code == A).values(population=10_000))
         conn.execute(update(Unit).where(Unit.code == B).values(population=20_000))
         conn.execute(insert(FeedbackCase), CASES)
+        add_status_changes(conn, HISTORY)
         department = conn.execute(select(Department.id).limit(1)).scalar_one()
         for number, deadline in ((1, date(2026, 3, 31)), (2, date(2026, 5, 10))):
             conn.execute(
@@ -174,6 +205,7 @@ def site(
 @pytest.fixture
 def measures(migrated_engine: Engine) -> pd.DataFrame:
     seed(migrated_engine)
+    refresh_feedback_stats(migrated_engine)  # the stored counts the feedback measures read
     return operational_measures(operational_inputs(migrated_engine), [MAR, APR, MAY])
 
 
@@ -191,12 +223,13 @@ def values(measures: pd.DataFrame, unit: str, key: str) -> list[float | None]:
 def test_feedback_measures(measures: pd.DataFrame) -> None:
     # March's window (Jan–Mar) holds no resolution: c2 was resolved at 00:00 on 1 April.
     # April and May: c1, c2, c6 resolved. On time: c1, c6 → 2/3. Evidence: c1, c6 → 2/3.
-    # Rated: c1 (5★), c2 (2★) → 1/2 satisfied.
+    # Rated: c1 (5★), c2 (2★) → 1/2 satisfied. (Each is its case's only, so last, resolution.)
     assert values(measures, A, "feedback_on_time_pct") == [None, 66.6667, 66.6667]
     assert values(measures, A, "feedback_evidence_pct") == [None, 66.6667, 66.6667]
     assert values(measures, A, "feedback_satisfaction_pct") == [None, 50.0, 50.0]
     # Backlog at 1 April: c2 (due 31 March, resolved only at that instant) → 1 per 10,000.
-    # At 1 May and 1 June: c3 (open since its deadline 20 April) → 1; c5 is a duplicate.
+    # At 1 May and at the as-of (2 May 08:00:01): c3 (overdue since 17 April) → 1; c5 is a
+    # duplicate, c4 rejected.
     assert values(measures, A, "feedback_backlog_per_10k") == [1.0, 1.0, 1.0]
     assert values(measures, B, "feedback_on_time_pct") == [None, None, None]
     assert values(measures, B, "feedback_backlog_per_10k") == [0.0, 0.0, 0.0]
@@ -268,45 +301,51 @@ def test_last_ended_month() -> None:
 
 def test_feedback_is_read_grouped_not_row_by_row(migrated_engine: Engine) -> None:
     seed(migrated_engine)
+    refresh_feedback_stats(migrated_engine)
     inputs = operational_inputs(migrated_engine)
-    resolved = inputs.feedback_resolved.set_index("month")
+    resolved = inputs.feedback_resolved
+    resolved = resolved[resolved["resolved"] > 0].set_index("month")
     # A's three resolutions all fall in April: one row.
     assert len(resolved) == 1
     assert resolved.loc[pd.Timestamp(APR), ["resolved", "on_time", "rated"]].tolist() == [3, 2, 2]
-    # Ever overdue: c2 (March → April) and c3 (April → still open).
+    # Overdue at a month's instant: c2 at the end of March (one month), c3 at the end of April
+    # (one month) and at the as-of in May, which runs on (NaT).
     spells = inputs.feedback_overdue.sort_values("from_month")
-    assert spells["from_month"].tolist() == [pd.Timestamp(MAR), pd.Timestamp(APR)]
-    assert spells["until_month"].iloc[0] == pd.Timestamp(APR)
-    assert pd.isna(spells["until_month"].iloc[1])
+    assert spells["from_month"].tolist() == [pd.Timestamp(m) for m in (MAR, APR, MAY)]
+    assert spells["until_month"].tolist()[:2] == [pd.Timestamp(APR), pd.Timestamp(MAY)]
+    assert pd.isna(spells["until_month"].iloc[2])
+    assert spells["cases"].tolist() == [1, 1, 1]
 
 
 # --- Feedback backlog as the status history knew it -----------------------------------------------
 # Unit A only (10,000 people: one case is 1.0 per 10,000), January to June 2026 (E = 1 February …
-# 1 July at 00:00).
+# 1 July at 00:00; a month end after the data's as-of instant is judged at the as-of).
 
 JAN_TO_JUN = [date(2026, month, 1) for month in range(1, 7)]
 BACKLOG_CASES = [
-    # d1: overdue since 10 January, marked duplicate on 15 May.
-    case("D1", A, datetime(2026, 1, 5, 8), "duplicate", due_at=datetime(2026, 1, 10, 17)),
+    # d1: accepted Mon 5/1 09:00, due Mon 12/1 09:00; marked duplicate on 15 May.
+    case("D1", A, at(1, 5, 8), "duplicate", accepted_at=at(1, 5, 9)),
     # d2: rejected on 4 February, before its 9 February deadline.
-    case("D2", A, datetime(2026, 2, 2, 8), "rejected", due_at=datetime(2026, 2, 9, 17)),
-    # d3: due 9 March, resolved late on 20 April.
-    case(
-        "D3",
-        A,
-        datetime(2026, 3, 2, 8),
-        "resolved",
-        due_at=datetime(2026, 3, 9, 17),
-        resolved_at=datetime(2026, 4, 20, 10),
-    ),
-    # d4: due 9 February, still being handled.
-    case("D4", A, datetime(2026, 2, 2, 8), "in_progress", due_at=datetime(2026, 2, 9, 17)),
+    case("D2", A, at(2, 2, 8), "rejected", accepted_at=at(2, 2, 9)),
+    # d3: accepted Mon 2/3 09:00, due Mon 9/3 09:00, resolved late on 20 April.
+    case("D3", A, at(3, 2, 8), "resolved", accepted_at=at(3, 2, 9)),
+    # d4: accepted Mon 2/2 09:00, due Mon 9/2 09:00 (before Tết), still being handled.
+    case("D4", A, at(2, 2, 8), "in_progress", accepted_at=at(2, 2, 9)),
 ]
 BACKLOG_HISTORY = [
-    ("D1", datetime(2026, 5, 15, 10), "in_progress", "duplicate"),
-    ("D2", datetime(2026, 2, 4, 10), "received", "rejected"),
+    ("D1", at(1, 5, 8), None, "received"),
+    ("D1", at(1, 5, 9), "received", "in_progress"),
+    ("D1", at(5, 15, 10), "in_progress", "duplicate"),
+    ("D2", at(2, 2, 8), None, "received"),
+    ("D2", at(2, 2, 9), "received", "accepted"),
+    ("D2", at(2, 4, 10), "accepted", "rejected"),
+    ("D3", at(3, 2, 8), None, "received"),
+    ("D3", at(3, 2, 9), "received", "in_progress"),
+    ("D3", at(4, 20, 10), "in_progress", "resolved"),
+    ("D4", at(2, 2, 8), None, "received"),
+    ("D4", at(2, 2, 9), "received", "in_progress"),
 ]
-RECLASSIFIED_ON = datetime(2026, 6, 10, 9)  # "today" in the issue: d4 is marked duplicate
+RECLASSIFIED_ON = at(6, 10, 9)  # "today" in the issue: d4 is marked duplicate
 
 
 @pytest.fixture
@@ -319,7 +358,9 @@ def backlog_engine(migrated_engine: Engine) -> Engine:
 
 
 def backlog_of_a(engine: Engine) -> list[float]:
-    """A's feedback backlog per 10,000 people at the ends of January … June 2026."""
+    """A's feedback backlog per 10,000 people at the ends of January … June 2026, from counts
+    refreshed just before (``force``: these tests change rows without a new import batch)."""
+    refresh_feedback_stats(engine, force=True)
     measures = operational_measures(operational_inputs(engine), JAN_TO_JUN)
     rows = measures[
         (measures["unit_code"] == A) & (measures["indicator_key"] == "feedback_backlog_per_10k")
@@ -329,11 +370,12 @@ def backlog_of_a(engine: Engine) -> list[float]:
 
 
 def test_feedback_backlog_follows_the_status_history(backlog_engine: Engine) -> None:
+    # The data's as-of: one second after d1's change on 15 May 10:00; June's end is judged then.
     # Month ends       Jan Feb Mar Apr May Jun
-    # d1 (to 15 May)    1   1   1   1   .   .   set aside on 15 May: gone by 1 June
+    # d1 (to 15 May)    1   1   1   1   .   .   duplicate on 15 May: gone at the as-of
     # d2                .   .   .   .   .   .   rejected before its deadline: never overdue
     # d3 (to 20 Apr)    .   .   1   .   .   .   open at 1 April, resolved by 1 May
-    # d4 (open)         .   1   1   1   1   1
+    # d4 (open)         .   1   1   1   1   1   received 2 February: not there at 1 February
     assert backlog_of_a(backlog_engine) == [1.0, 2.0, 3.0, 2.0, 1.0, 1.0]
 
 
@@ -345,6 +387,7 @@ def test_a_reclassification_today_does_not_rewrite_last_spring(backlog_engine: E
         )
         add_status_changes(conn, [("D4", RECLASSIFIED_ON, "in_progress", "duplicate")])
     after = backlog_of_a(backlog_engine)
-    # January … May ended before 10 June: unchanged. Only June's end (1 July) loses d4.
+    # January … May ended before 10 June: unchanged. June, now the as-of month (10 June
+    # 09:00:01), loses d4.
     assert after[:5] == before[:5] == [1.0, 2.0, 3.0, 2.0, 1.0]
     assert (before[5], after[5]) == (1.0, 0.0)

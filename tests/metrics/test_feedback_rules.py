@@ -8,13 +8,8 @@ from datetime import datetime
 import pytest
 
 from common.workcalendar import WorkCalendar
-from metrics.feedback import (
-    ANSWER_DEADLINES,
-    NOT_HANDLED,
-    answer_due_at,
-    counts_as_backlog,
-    is_satisfied,
-)
+from metrics.feedback import NOT_HANDLED, answer_due_at, counts_as_backlog, is_satisfied
+from metrics.feedback_cases import default_deadline_table
 
 CAL = WorkCalendar()
 
@@ -36,10 +31,22 @@ def test_answer_deadlines(severity: str, accepted: datetime, due: datetime) -> N
 
 
 def test_the_deadline_table() -> None:
-    assert set(ANSWER_DEADLINES) == {"urgent", "normal", "complex"}
-    assert ANSWER_DEADLINES["urgent"].seconds(CAL) == 4 * 3600
-    assert ANSWER_DEADLINES["normal"].seconds(CAL) == 5 * 27_000  # 7.5 h = 27,000 s a day
-    assert ANSWER_DEADLINES["complex"].seconds(CAL) == 15 * 27_000
+    table = default_deadline_table()
+    assert set(table.by_severity) == {"urgent", "normal", "complex"}
+    assert table.by_severity["urgent"].seconds(CAL) == 4 * 3600
+    assert table.by_severity["normal"].seconds(CAL) == 5 * 27_000  # 7.5 h = 27,000 s a day
+    assert table.by_severity["complex"].seconds(CAL) == 15 * 27_000
+
+
+def test_a_question_is_answered_sooner_than_a_problem_report() -> None:
+    # The province's choice in the table: guidance questions (normal) within 3 working days.
+    # Accepted Monday 2 March 2026 10:00 → Thursday 5 March 10:00 (no holiday that week).
+    accepted = datetime(2026, 3, 2, 10)
+    question = answer_due_at(accepted, "normal", CAL, "Hỏi về chính sách", "Hỏi đáp, hướng dẫn")
+    assert question == datetime(2026, 3, 5, 10)
+    assert answer_due_at(accepted, "normal", CAL, "Hư hỏng đường giao thông") == datetime(
+        2026, 3, 9, 10
+    )
 
 
 def test_satisfied_is_four_stars_or_more() -> None:

@@ -159,8 +159,9 @@ def test_a_unit_with_nothing_recorded() -> None:
 
 
 RESOLVED = [
-    # unit, month, resolved, on_time, with_evidence, rated, satisfied
-    ("A", pd.Timestamp(MAR), 2, 2, 1, 2, 1),  # two cases on time; one with evidence; 5★ and 2★
+    # unit, month, resolved, on_time, with_evidence, rated, satisfied — the stored counts of
+    # the resolutions in the month (evidence and rating on a case's last resolution)
+    ("A", pd.Timestamp(MAR), 2, 2, 1, 2, 1),  # two on time; one with evidence; 5★ and 2★
     ("A", pd.Timestamp(APR), 1, 0, 1, 0, 0),  # resolved late, with evidence, not rated
 ]
 
@@ -190,14 +191,18 @@ def test_feedback_shares_over_the_three_months_ending_with_the_period() -> None:
 
 
 def test_overdue_backlog_per_10k_people_at_each_month_end() -> None:
+    # The stored counts give, per unit and month, the cases open past their deadline at that
+    # month's instant, as one-month spells; the month holding the data's as-of instant (here
+    # May) runs on: a later month end is judged on the cases as known at the as-of.
     overdue = [
         # unit, from_month, until_month, cases
-        ("A", pd.Timestamp(MAR), pd.Timestamp(MAY), 1),  # due in March, resolved late in May
-        ("A", pd.Timestamp(APR), NaT, 2),  # due in April, still open
-        ("B", pd.Timestamp(FEB), pd.Timestamp(MAR), 4),  # due in Feb, resolved in March
+        ("A", pd.Timestamp(MAR), pd.Timestamp(APR), 1),  # 1 overdue at the end of March
+        ("A", pd.Timestamp(APR), pd.Timestamp(MAY), 3),  # 3 at the end of April
+        ("A", pd.Timestamp(MAY), NaT, 2),  # 2 at the as-of instant in May
+        ("B", pd.Timestamp(FEB), pd.Timestamp(MAR), 4),  # 4 at the end of February, then none
     ]
     measures = operational_measures(inputs(overdue=overdue), [FEB, MAR, APR, MAY, JUN])
-    # A (20,000 people): Feb 0; Mar 1 → 0.5; Apr 1 + 2 = 3 → 1.5; May 2 → 1.0; Jun 2 → 1.0.
+    # A (20,000 people): Feb 0; Mar 1 → 0.5; Apr 3 → 1.5; May 2 → 1.0; Jun as May → 1.0.
     assert_values(
         series(measures, "A", "feedback_backlog_per_10k"),
         {FEB: 0.0, MAR: 0.5, APR: 1.5, MAY: 1.0, JUN: 1.0},

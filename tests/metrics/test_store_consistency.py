@@ -19,6 +19,14 @@ from sqlalchemy import Engine
 from data.bootstrap import sync_reference_data
 from data.db import exclusive_write
 from data.demo import generate_into
+from data.feedback_stats import (
+    COUNT_COLUMNS,
+    KEY_COLUMNS,
+    StatsFilters,
+    read_stats,
+    read_weekly,
+    stats_state,
+)
 from data.migrate import upgrade_to_head
 from data.queries import (
     read_indicator_snapshots,
@@ -28,6 +36,7 @@ from data.queries import (
     read_units,
 )
 from metrics import default_catalog, scorecard
+from metrics.feedback_stats import compute_all_feedback_stats, feedback_stats_current
 from metrics.snapshots import all_measures, score_history, scoring_periods
 from tests.conftest import drop_schema, postgres_engine_in_fresh_schema, require_postgres
 from tests.conftest import sqlite_engine as new_sqlite_engine
@@ -228,3 +237,43 @@ def test_sqlite_and_postgresql_give_the_same_scorecards_for_the_same_data(
         assert len(on_sqlite) == 102
         problems += [f"{period:%m/%Y} {p}" for p in _scorecard_mismatches(on_sqlite, on_postgres)]
     assert problems == [], problems[:10]
+
+
+def _stored_counts(engine: Engine) -> tuple[pd.DataFrame, pd.DataFrame]:
+    stats = read_stats(engine, StatsFilters(), list(KEY_COLUMNS))
+    weekly = read_weekly(engine, StatsFilters(), since=date(2000, 1, 1))
+    return stats, weekly
+
+
+def test_the_stored_feedback_counts_equal_a_fresh_count_of_the_cases(demo: Engine) -> None:
+    # The refresh that came with the scores stored them; counting every case again now (read
+    # in chunks, nothing written) gives the same rows.
+    assert feedback_stats_current(demo)
+    fresh, fresh_weekly, as_of = compute_all_feedback_stats(demo)
+    state = stats_state(demo)
+    assert state is not None and state.as_of == as_of
+    stored, stored_weekly = _stored_counts(demo)
+    keys = list(KEY_COLUMNS)
+    fresh = fresh.sort_values(keys, ignore_index=True)
+    assert len(stored) == len(fresh) > 0
+    assert stored[keys].astype(str).values.tolist() == fresh[keys].astype(str).values.tolist()
+    assert (stored[list(COUNT_COLUMNS)].to_numpy() == fresh[list(COUNT_COLUMNS)].to_numpy()).all()
+    # The weekly rows, summed over units and categories, per week.
+    by_week = fresh_weekly.groupby("week_start", as_index=False)[["opened", "closed"]].sum()
+    assert (
+        stored_weekly[["opened", "closed"]].values.tolist()
+        == by_week[["opened", "closed"]].values.tolist()
+    )
+    # Every case received is counted once: the months' received add up to the cases.
+    assert int(stored["received"].sum()) == int(stored_weekly["opened"].sum())
+
+
+@pytest.mark.postgres
+def test_sqlite_and_postgresql_store_the_same_feedback_counts(
+    sqlite_demo: Engine, postgres_demo: Engine
+) -> None:
+    on_sqlite, on_postgres = _stored_counts(sqlite_demo), _stored_counts(postgres_demo)
+    for left, right in zip(on_sqlite, on_postgres, strict=True):
+        assert len(left) > 0
+        pd.testing.assert_frame_equal(left, right)
+    assert stats_state(sqlite_demo).as_of == stats_state(postgres_demo).as_of  # type: ignore[union-attr]

@@ -44,6 +44,7 @@ from sqlalchemy import (
     not_,
     or_,
     select,
+    text,
 )
 from sqlalchemy.orm import aliased
 
@@ -141,6 +142,15 @@ def _last_change(dialect: str) -> ColumnElement[datetime]:
     return func.greatest(newest, FeedbackCase.received_at)
 
 
+def _without_jit(conn: Connection) -> Connection:
+    """PostgreSQL prices these short look-ups by the whole table (the history's per-case
+    estimate is far off) and compiled them to machine code first: measured at ×30, 1.3 s of
+    JIT for a 15 ms query. The setting lasts for this connection's transaction only."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SET LOCAL jit = off"))
+    return conn
+
+
 # The neglect list first looks at this many times ``limit`` of the oldest open cases: enough,
 # on the demo data at scale 1 and 10, to bound the search to a few dozen cases.
 _NEGLECT_PROBE = 3
@@ -164,6 +174,7 @@ def open_case_list(
         raise ValueError(f"order must be 'received' or 'updated', got {order!r}")
     where = _open_where(filters, pause_reasons, accept_due_before)
     with engine.connect() as conn:
+        _without_jit(conn)
         if order == "received":
             rows = _oldest_received(conn, where, limit)
         else:
@@ -257,7 +268,7 @@ def open_case_points(
         .order_by(row, col)
     )
     with engine.connect() as conn:
-        cells = conn.execute(query).all()
+        cells = _without_jit(conn).execute(query).all()
     return pd.DataFrame(
         {
             "lat": [round((r + 0.5) * cell_degrees, 6) for r, _c, _n, _o in cells],

@@ -41,7 +41,7 @@ PAGES = (  # (name, path, what "drawn" means)
     ("heat map /", "/", "map"),
     ("dossier", "/dossier?unit=22015", "table"),
     ("tasks", "/tasks", "table"),
-    ("feedback", "/feedback", "h1"),
+    ("feedback", "/feedback", "table"),  # drawn: its first table (the backlog by unit)
     ("infrastructure", "/infrastructure", "h1"),
 )
 # True when the run is over and the page's main content is drawn.

@@ -246,11 +246,16 @@ class FeedbackTable(TaskTable):
     """A headed, typed table (see ``ui.tasks.TaskTable``); ``times`` are shown with the hour."""
 
     times: tuple[str, ...] = ()
+    whole: tuple[str, ...] = ()  # rates shown rounded to a whole number (exports keep 1 decimal)
 
     def column_config(self) -> dict[str, Any]:
+        """As ``TaskTable``'s, plus times with the hour and ``whole`` rates without decimals:
+        the table cannot take vi-VN's decimal comma, and "3.9" would read as 3,900 there."""
         config = super().column_config()
         for heading in self.times:
             config[heading] = st.column_config.DatetimeColumn(format="DD/MM/YYYY HH:mm")
+        for heading in self.whole:
+            config[heading] = st.column_config.NumberColumn(format="%.0f")
         return config
 
 
@@ -286,6 +291,7 @@ def _measure_table(
         pd.DataFrame({**identity, **_measure_columns(frame, words)}),
         formats=formats,
         shares=tuple(h(f"feedback.col.{c}") for c in shares),
+        whole=(h("feedback.col.reopen_rate"),),
     )
 
 

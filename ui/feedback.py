@@ -35,7 +35,7 @@ from metrics.feedback_case import CaseDetail, DeadlineClock
 from metrics.feedback_cases import AGE_BUCKETS, OPEN_STATES, CaseState
 from ui.export import ExportTable, NumberFormat, Words, download_buttons, filtered_export
 from ui.loaders import load_boundaries, map_geometry_url, map_tile_url
-from ui.tasks import TaskTable, show_bucket_cards
+from ui.tasks import TaskTable, bucket_bar_chart, show_bucket_cards
 
 ALL = "all"  # the "no filter" choice of every filter
 LATEST = "latest"  # the month choice "now: the data's as-of"
@@ -563,29 +563,14 @@ def clock_facts(clock: DeadlineClock, words: Words) -> list[tuple[str, str]]:
 
 def ageing_figure(ageing: FeedbackTable, words: Words) -> alt.LayerChart:
     """Open cases by days since receipt, each bar labelled with its count."""
-    frame = ageing.frame
-    data = pd.DataFrame(
-        {
-            "bucket": frame.iloc[:, 0].tolist(),
-            "count": frame.iloc[:, 1].astype(int).tolist(),
-            "label": [words.num(int(c)) for c in frame.iloc[:, 1]],
-        }
+    return bucket_bar_chart(
+        ageing,
+        x_title=words.t("feedback.col.age"),
+        y_title=words.t("feedback.col.open"),
+        colour=STATE_STYLES[CaseState.OPEN_WITHIN].hex,
+        words=words,
+        height=240,
     )
-    x = alt.X(
-        "bucket:N",
-        sort=list(data["bucket"]),
-        title=words.t("feedback.col.age"),
-        axis=alt.Axis(labelAngle=0),
-    )
-    y = alt.Y("count:Q", title=words.t("feedback.col.open"), scale=alt.Scale(zero=True))
-    colour = STATE_STYLES[CaseState.OPEN_WITHIN].hex
-    bars = (
-        alt.Chart(data)
-        .mark_bar(color=colour)
-        .encode(x=x, y=y, tooltip=[alt.Tooltip("label:N", title=words.t("feedback.col.open"))])
-    )
-    labels = alt.Chart(data).mark_text(dy=-8, color="#333").encode(x=x, y=y, text="label:N")
-    return alt.layer(bars, labels).properties(height=240)
 
 
 def weekly_data(weekly: pd.DataFrame, words: Words) -> pd.DataFrame:

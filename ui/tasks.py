@@ -605,9 +605,12 @@ def trend_figure(trend: pd.DataFrame, words: Words) -> alt.LayerChart:
     return alt.layer(line, points).properties(height=260)
 
 
-def ageing_figure(ageing: TaskTable, words: Words) -> alt.LayerChart:
-    """Overdue assignments by days overdue, each bar labelled with its count."""
-    frame = ageing.frame
+def bucket_bar_chart(
+    table: TaskTable, *, x_title: str, y_title: str, colour: str, words: Words, height: int = 260
+) -> alt.LayerChart:
+    """Counts by bucket (the table's first two columns), each bar labelled with its count in
+    the reader's number format: the ageing charts of the tasks and feedback pages."""
+    frame = table.frame
     data = pd.DataFrame(
         {
             "bucket": frame.iloc[:, 0].tolist(),
@@ -615,16 +618,23 @@ def ageing_figure(ageing: TaskTable, words: Words) -> alt.LayerChart:
             "label": [words.num(int(c)) for c in frame.iloc[:, 1]],
         }
     )
-    x = alt.X(
-        "bucket:N",
-        sort=list(data["bucket"]),
-        title=words.t("tasks.col.ageing"),
-        axis=alt.Axis(labelAngle=0),
-    )
-    y = alt.Y("count:Q", title=words.t("tasks.col.overdue"), scale=alt.Scale(zero=True))
-    bars = alt.Chart(data).mark_bar(color=BUCKET_STYLES[TaskBucket.OVERDUE].hex).encode(x=x, y=y)
+    x = alt.X("bucket:N", sort=list(data["bucket"]), title=x_title, axis=alt.Axis(labelAngle=0))
+    y = alt.Y("count:Q", title=y_title, scale=alt.Scale(zero=True))
+    tooltip = [alt.Tooltip("label:N", title=y_title)]
+    bars = alt.Chart(data).mark_bar(color=colour).encode(x=x, y=y, tooltip=tooltip)
     labels = alt.Chart(data).mark_text(dy=-8, color="#333").encode(x=x, y=y, text="label:N")
-    return alt.layer(bars, labels).properties(height=260)
+    return alt.layer(bars, labels).properties(height=height)
+
+
+def ageing_figure(ageing: TaskTable, words: Words) -> alt.LayerChart:
+    """Overdue assignments by days overdue, each bar labelled with its count."""
+    return bucket_bar_chart(
+        ageing,
+        x_title=words.t("tasks.col.ageing"),
+        y_title=words.t("tasks.col.overdue"),
+        colour=BUCKET_STYLES[TaskBucket.OVERDUE].hex,
+        words=words,
+    )
 
 
 TIMELINE_ROWS = 40  # more bars than this are unreadable on a 768 px screen

@@ -5,55 +5,38 @@ layer (``common.masking``): no page can show an unmasked name, phone or address.
 INTERFACE (agreed with the page work; keep the names):
 
 * :func:`open_case_list(engine, filters, order, limit)` → DataFrame: case_code, unit_code,
-  category_group, category, severity, status, received_at, due_at, last_changed_at;
+  category_group, category, severity, status, received_at, due_at, last_changed_at, state;
   ``order`` "received" (oldest first) or "updated" (least recently updated first);
 * :func:`open_case_points(engine, filters, cell_degrees)` → DataFrame: lat, lon, cases,
   overdue — the open cases with coordinates, clustered on a grid in the database;
 * :func:`case_record(engine, case_code)` → :class:`CaseRecord` | None;
 * :func:`newest_change_at(engine)` → the newest status change in the data (or None).
 
-*Open* means a status other than resolved, rejected and duplicate (a reopened case is open).
-Both lists and the map read only the open cases, through the index on (status, received_at),
-and sort and cut in the database: at any volume a page view reads a few rows.
-
-*Overdue* in SQL (the list filter ``overdue_at`` and the map's ``overdue`` column) is judged on
-the stored deadline, which the data's source computes with the one working calendar: accepted
-and ``due_at`` before the instant, not on hold for one of the ``pause_reasons`` (the clock is
-stopped); a case not yet accepted is overdue when it was received before ``accept_due_before``
-(the instant minus the acceptance time in working hours, which the caller works out with the
-calendar). The rules are the metrics layer's: they come in as arguments, as in
-``data.feedback``.
+*Open* and each open case's *state* (``open_within``, ``open_overdue``, ``paused``) are the
+metrics layer's, at the stored counts' as-of instant: both lists and the map read the table
+``feedback_open_cases`` that the counts' refresh writes from the one case-state computation
+(``metrics.feedback_cases``), so a list narrowed to "overdue" holds exactly the cases the
+overdue count counts. That table holds the open cases only (1–2 % of all), and the lists sort
+and cut in the database on its (received_at, case_id) index: at any volume a page view reads a
+few rows of the case table.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
 import pandas as pd
-from sqlalchemy import (
-    ColumnElement,
-    Connection,
-    Engine,
-    Row,
-    and_,
-    false,
-    func,
-    not_,
-    or_,
-    select,
-    text,
-)
+from sqlalchemy import ColumnElement, Connection, Engine, Row, func, select, text
 from sqlalchemy.orm import aliased
 
 from common.masking import mask_address, mask_name, mask_phone
 from data.aggregate import count_if
-from data.models import FEEDBACK_STATES, FeedbackCase, FeedbackStatusChange
+from data.models import FeedbackCase, FeedbackOpenCase, FeedbackStatusChange
 
-CLOSED_STATUSES = ("resolved", "rejected", "duplicate")
-OPEN_STATUSES = tuple(status for status in FEEDBACK_STATES if status not in CLOSED_STATUSES)
+OPEN_STATE_NAMES = ("open_within", "open_overdue", "paused")  # the stored ``state`` values
 REPORTER_COLUMNS = ("reporter_name", "reporter_phone", "reporter_address")
 LIST_COLUMNS = (
     "case_code",
@@ -65,6 +48,7 @@ LIST_COLUMNS = (
     "received_at",
     "due_at",
     "last_changed_at",
+    "state",
 )
 _MASKS = {
     "reporter_name": mask_name,
@@ -78,7 +62,11 @@ class RecordFilters:
     unit_code: str | None = None
     category_group: str | None = None
     category: str | None = None
-    overdue_at: datetime | None = None  # only open cases past their deadline at this instant
+    state: str | None = None  # one of OPEN_STATE_NAMES; None: every open case
+
+    def __post_init__(self) -> None:
+        if self.state is not None and self.state not in OPEN_STATE_NAMES:
+            raise ValueError(f"state must be one of {OPEN_STATE_NAMES}, got {self.state!r}")
 
 
 @dataclass(frozen=True)
@@ -90,39 +78,17 @@ class CaseRecord:
     history: pd.DataFrame  # changed_at, from_status, to_status, note (oldest first)
 
 
-def _overdue(
-    instant: datetime, pause_reasons: Collection[str], accept_due_before: datetime | None
-) -> ColumnElement[bool]:
-    """Past the deadline at ``instant`` by the stored deadlines (see the module's text)."""
-    case = FeedbackCase
-    paused = (
-        and_(case.status == "on_hold", case.status_reason.in_(list(pause_reasons)))
-        if pause_reasons
-        else false()
-    )
-    answer_late = and_(case.accepted_at.is_not(None), case.due_at < instant, not_(paused))
-    if accept_due_before is None:
-        return answer_late
-    accept_late = and_(case.accepted_at.is_(None), case.received_at < accept_due_before)
-    return or_(answer_late, accept_late)
-
-
-def _open_where(
-    filters: RecordFilters, pause_reasons: Collection[str], accept_due_before: datetime | None
-) -> list[ColumnElement[bool]]:
-    case = FeedbackCase
-    # IN over the open statuses, not NOT IN the closed ones: the (status, received_at) index
-    # then reads only the open cases' entries (1–2 % of the table).
-    where: list[ColumnElement[bool]] = [case.status.in_(OPEN_STATUSES)]
+def _open_where(filters: RecordFilters) -> list[ColumnElement[bool]]:
+    stored = FeedbackOpenCase
+    where: list[ColumnElement[bool]] = []
     for column, value in (
-        (case.unit_code, filters.unit_code),
-        (case.category_group, filters.category_group),
-        (case.category, filters.category),
+        (stored.unit_code, filters.unit_code),
+        (stored.category_group, filters.category_group),
+        (stored.category, filters.category),
+        (stored.state, filters.state),
     ):
         if value is not None:
             where.append(column == value)
-    if filters.overdue_at is not None:
-        where.append(_overdue(filters.overdue_at, pause_reasons, accept_due_before))
     return where
 
 
@@ -161,18 +127,16 @@ def open_case_list(
     filters: RecordFilters,
     order: Literal["received", "updated"],
     limit: int = 10,
-    *,
-    pause_reasons: Collection[str] = (),
-    accept_due_before: datetime | None = None,
 ) -> pd.DataFrame:
     """Up to ``limit`` open cases, oldest received first or least recently updated first.
 
     ``last_changed_at`` is the newest change in the case's status history (its receipt when the
-    history is empty). Ties keep the older receipt, then the lower id, so the list is stable.
+    history is empty); ``state`` the case's open state at the stored counts' as-of instant.
+    Ties keep the older receipt, then the lower id, so the list is stable.
     """
     if order not in ("received", "updated"):
         raise ValueError(f"order must be 'received' or 'updated', got {order!r}")
-    where = _open_where(filters, pause_reasons, accept_due_before)
+    where = _open_where(filters)
     with engine.connect() as conn:
         _without_jit(conn)
         if order == "received":
@@ -185,23 +149,32 @@ def open_case_list(
 
 def _shown(conn: Connection) -> list[ColumnElement[Any]]:
     case = FeedbackCase
-    columns: list[ColumnElement[Any]] = [getattr(case, name) for name in LIST_COLUMNS[:-1]]
-    return [*columns, _last_change(conn.dialect.name).label("last_changed_at")]
+    columns: list[ColumnElement[Any]] = [getattr(case, name) for name in LIST_COLUMNS[:-2]]
+    return [
+        *columns,
+        _last_change(conn.dialect.name).label("last_changed_at"),
+        FeedbackOpenCase.state.label("state"),
+    ]
 
 
 def _oldest_received(
     conn: Connection, where: Sequence[ColumnElement[bool]], limit: int
 ) -> Sequence[Row[Any]]:
-    case = FeedbackCase
-    # The ids first, from the (status, received_at) index alone: the history look-up then
-    # runs for ``limit`` cases, not for every open case the sort has to see.
+    stored = FeedbackOpenCase
+    # The ids first, from the open cases alone (their received_at index): the case rows and
+    # the history look-up are then read for ``limit`` cases only.
     chosen = (
-        select(case.id).where(*where).order_by(case.received_at, case.id).limit(limit).subquery()
+        select(stored.case_id)
+        .where(*where)
+        .order_by(stored.received_at, stored.case_id)
+        .limit(limit)
+        .subquery()
     )
     query = (
         select(*_shown(conn))
-        .join(chosen, chosen.c.id == case.id)
-        .order_by(case.received_at, case.id)
+        .join(chosen, chosen.c.case_id == FeedbackCase.id)
+        .join(stored, stored.case_id == FeedbackCase.id)
+        .order_by(stored.received_at, stored.case_id)
     )
     return conn.execute(query).all()
 
@@ -214,7 +187,7 @@ def _least_recently_updated(
     oldest open cases, the ``limit``-th smallest last change is a bound B that the answer
     cannot exceed; since a case's last change is never before its receipt, only the cases
     received by B can be in the answer — the index gives them directly."""
-    case = FeedbackCase
+    stored = FeedbackOpenCase
     probe = _oldest_received(conn, where, limit * _NEGLECT_PROBE)
     if not probe:
         return []
@@ -223,47 +196,32 @@ def _least_recently_updated(
     last_changed = _last_change(conn.dialect.name)
     query = (
         select(*_shown(conn))
-        .where(*where, case.received_at <= bound)
-        .order_by(last_changed, case.received_at, case.id)
+        .join(stored, stored.case_id == FeedbackCase.id)
+        .where(*where, stored.received_at <= bound)
+        .order_by(last_changed, stored.received_at, stored.case_id)
         .limit(limit)
     )
     return conn.execute(query).all()
 
 
 def open_case_points(
-    engine: Engine,
-    filters: RecordFilters,
-    cell_degrees: float = 0.01,
-    *,
-    as_of: datetime | None = None,
-    pause_reasons: Collection[str] = (),
-    accept_due_before: datetime | None = None,
+    engine: Engine, filters: RecordFilters, cell_degrees: float = 0.01
 ) -> pd.DataFrame:
     """The open cases with coordinates, counted per grid cell of ``cell_degrees``.
 
     ``lat``/``lon`` are the cell's centre, not a case's position: no reported spot leaves the
     database, and one case alone in a cell is shown where the cell is. ``overdue`` counts the
-    cell's cases past their deadline at ``as_of`` (default: ``filters.overdue_at``, else the
-    newest change in the data). Cells in ascending (lat, lon) order.
+    cell's cases whose state is ``open_overdue``. Cells in ascending (lat, lon) order.
     """
     if not cell_degrees > 0:
         raise ValueError(f"cell_degrees must be positive, got {cell_degrees!r}")
-    case = FeedbackCase
-    instant = as_of or filters.overdue_at or newest_change_at(engine)
-    row = func.floor(case.lat / cell_degrees).label("row")
-    col = func.floor(case.lon / cell_degrees).label("col")
-    overdue = (
-        count_if(_overdue(instant, pause_reasons, accept_due_before))
-        if instant is not None
-        else func.sum(0)  # no change recorded: there are no cases either
-    )
+    stored = FeedbackOpenCase
+    row = func.floor(stored.lat / cell_degrees).label("row")
+    col = func.floor(stored.lon / cell_degrees).label("col")
+    overdue = count_if(stored.state == "open_overdue")
     query = (
         select(row, col, func.count().label("cases"), overdue.label("overdue"))
-        .where(
-            *_open_where(filters, pause_reasons, accept_due_before),
-            case.lat.is_not(None),
-            case.lon.is_not(None),
-        )
+        .where(*_open_where(filters), stored.lat.is_not(None), stored.lon.is_not(None))
         .group_by(row, col)
         .order_by(row, col)
     )

@@ -6,9 +6,9 @@ INTERFACE (agreed between the stored counts and the page; keep the names):
 * :func:`case_id_span(engine)` → (first id, last id) or None;
 * :func:`read_case_chunk(engine, first_id, last_id)` → (cases, history) frames of the cases in
   that id range, in the shape ``metrics.feedback_cases`` takes, plus ``unit_code``,
-  ``category_group``, ``has_evidence``, ``satisfaction`` on the cases;
-* :func:`write_feedback_stats(engine, stats, weekly, state)` — replaces every stored row in
-  one transaction (readers see the old complete set until the commit);
+  ``category_group``, ``has_evidence``, ``satisfaction``, ``lat``, ``lon`` on the cases;
+* :func:`write_feedback_stats(engine, stats, weekly, state, open_cases)` — replaces every
+  stored row in one transaction (readers see the old complete set until the commit);
 * :func:`stats_state(engine)` → :class:`StatsState` | None;
 * :func:`stats_periods(engine)` → the periods stored, oldest first;
 * :func:`read_stats(engine, filters, by)` → the stored columns summed in the database over the
@@ -38,6 +38,7 @@ from sqlalchemy import Connection, Engine, Select, func, select
 from data.models import (
     FEEDBACK_STATES,
     FeedbackCase,
+    FeedbackOpenCase,
     FeedbackStat,
     FeedbackStatsState,
     FeedbackStatusChange,
@@ -72,6 +73,19 @@ CASE_COLUMNS = (
     "category_group",
     "has_evidence",
     "satisfaction",
+    "lat",
+    "lon",
+)
+# The cases open at the as-of instant, with their state then (``feedback_open_cases``).
+OPEN_CASE_COLUMNS = (
+    "case_id",
+    "state",
+    "unit_code",
+    "category_group",
+    "category",
+    "received_at",
+    "lat",
+    "lon",
 )
 HISTORY_COLUMNS = ("case_id", "changed_at", "to_status", "note")
 _STATUS_CODES = {status: code for code, status in enumerate(FEEDBACK_STATES)}
@@ -183,7 +197,8 @@ def read_case_chunk(
     """The cases with ``first_id <= id <= last_id`` and their whole status history.
 
     ``cases``: the :data:`CASE_COLUMNS` (``has_evidence``: a response evidence reference is
-    recorded; ``satisfaction``: the rating, NaN when not rated; text columns categorical),
+    recorded; ``satisfaction``: the rating, NaN when not rated; ``lat``/``lon``: NaN when not
+    given; text columns categorical),
     ordered by id. ``history``: the :data:`HISTORY_COLUMNS` (``to_status`` categorical;
     ``note`` only on changes into ``on_hold``, where it is the reason; None elsewhere), in the
     order the changes were recorded.
@@ -198,7 +213,8 @@ def read_case_chunk(
             conn,
             f"SELECT id, {epoch('received_at')}, {epoch('accepted_at')}, "
             "CASE WHEN response_evidence_ref IS NULL THEN 0 ELSE 1 END, "
-            "COALESCE(satisfaction, 0), severity, category, unit_code, category_group "
+            "COALESCE(satisfaction, 0), severity, category, unit_code, category_group, "
+            "lat, lon "
             "FROM feedback_cases WHERE id BETWEEN :first AND :last ORDER BY id",
             (first_id, last_id),
         )
@@ -239,8 +255,14 @@ def _cases_frame(rows: list[Any]) -> pd.DataFrame:
             "category_group": _labels(table[:, 8]),
             "has_evidence": numbers[:, 3].astype(bool),
             "satisfaction": rating,
+            "lat": _coordinates(table[:, 9]),
+            "lon": _coordinates(table[:, 10]),
         }
     )
+
+
+def _coordinates(values: np.ndarray) -> np.ndarray:
+    return np.array([np.nan if v is None else float(v) for v in values], dtype=np.float64)
 
 
 def _history_frame(rows: list[Any], notes: list[Any]) -> pd.DataFrame:
@@ -277,8 +299,16 @@ def _records(frame: pd.DataFrame, columns: Sequence[str]) -> list[tuple[Any, ...
         if name in ("period", "week_start"):
             days = pd.to_datetime(column).to_numpy(dtype="datetime64[D]")
             values.append(np.datetime_as_string(days, unit="D").tolist())
-        elif name in ("unit_code", "category_group", "category"):
+        elif name == "received_at":
+            # SQLAlchemy's own text form of a DateTime on SQLite (microseconds included), so
+            # that the stored text compares with the parameters it binds.
+            moments = pd.to_datetime(column).to_numpy(dtype="datetime64[us]")
+            values.append([t.replace("T", " ") for t in np.datetime_as_string(moments)])
+        elif name in ("unit_code", "category_group", "category", "state"):
             values.append(column.astype(str).tolist())
+        elif name in ("lat", "lon"):
+            numbers = column.to_numpy(dtype=np.float64)
+            values.append([None if np.isnan(v) else float(v) for v in numbers])
         else:
             values.append(column.to_numpy(dtype=np.int64).tolist())
     return list(zip(*values, strict=True))
@@ -309,23 +339,31 @@ def _bulk_insert(conn: Connection, table: str, names: Sequence[str], rows: list[
 
 
 def write_feedback_stats(
-    engine: Engine, stats: pd.DataFrame, weekly: pd.DataFrame, state: StatsState
+    engine: Engine,
+    stats: pd.DataFrame,
+    weekly: pd.DataFrame,
+    state: StatsState,
+    open_cases: pd.DataFrame,
 ) -> None:
-    """Replace every stored count and the state row in one transaction (all or nothing).
+    """Replace every stored count, the open cases and the state row in one transaction (all or
+    nothing).
 
     ``stats``: :data:`KEY_COLUMNS` + :data:`COUNT_COLUMNS`; ``weekly``:
-    :data:`WEEK_KEY_COLUMNS` + :data:`WEEK_COUNT_COLUMNS`. Plain DELETE, not TRUNCATE: on
-    PostgreSQL readers keep seeing the old set until the commit instead of waiting on a lock.
+    :data:`WEEK_KEY_COLUMNS` + :data:`WEEK_COUNT_COLUMNS`; ``open_cases``:
+    :data:`OPEN_CASE_COLUMNS`. Plain DELETE, not TRUNCATE: on PostgreSQL readers keep seeing
+    the old set until the commit instead of waiting on a lock.
     """
     stat_names = [*KEY_COLUMNS, *COUNT_COLUMNS]
     week_names = [*WEEK_KEY_COLUMNS, *WEEK_COUNT_COLUMNS]
     stat_rows = _records(stats, stat_names)
     week_rows = _records(weekly, week_names)
+    open_rows = _records(open_cases, OPEN_CASE_COLUMNS)
     with engine.begin() as conn:
-        for model in (FeedbackStat, FeedbackWeek, FeedbackStatsState):
+        for model in (FeedbackStat, FeedbackWeek, FeedbackOpenCase, FeedbackStatsState):
             conn.execute(model.__table__.delete())
         _bulk_insert(conn, FeedbackStat.__tablename__, stat_names, stat_rows)
         _bulk_insert(conn, FeedbackWeek.__tablename__, week_names, week_rows)
+        _bulk_insert(conn, FeedbackOpenCase.__tablename__, OPEN_CASE_COLUMNS, open_rows)
         conn.execute(
             FeedbackStatsState.__table__.insert().values(
                 data_version=state.data_version,

@@ -429,6 +429,30 @@ class FeedbackWeek(Base):
     closed: Mapped[int] = mapped_column(Integer, default=0)  # resolved, rejected or duplicate
 
 
+class FeedbackOpenCase(Base):
+    """A case open at the stored counts' as-of instant, with its state then, refreshed with the
+    counts.
+
+    Written by ``metrics.feedback_stats.refresh_feedback_stats`` from the one case-state
+    computation, so the page's lists and its map narrow by the same state (within the deadline,
+    overdue, paused) the counts use, and read a few per cent of the cases. ``case_id`` is not a
+    foreign key: the rows are replaced with the counts, and a data load may replace the cases
+    first. ``lat``/``lon`` stay on the server; the map reads them gathered on a grid.
+    """
+
+    __tablename__ = "feedback_open_cases"
+    __table_args__ = (Index("ix_feedback_open_cases_received", "received_at", "case_id"),)
+
+    case_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    state: Mapped[str] = mapped_column(String(20))  # open_within, open_overdue or paused
+    unit_code: Mapped[str] = mapped_column(String(5))
+    category_group: Mapped[str] = mapped_column(String(40))
+    category: Mapped[str] = mapped_column(String(60))
+    received_at: Mapped[datetime] = mapped_column(DateTime)
+    lat: Mapped[float | None] = mapped_column(Float)
+    lon: Mapped[float | None] = mapped_column(Float)
+
+
 class FeedbackStatsState(Base):
     """What the stored feedback counts were computed from (one row)."""
 

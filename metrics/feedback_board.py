@@ -38,7 +38,6 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from common.periods import add_months, month_range, period_end
-from common.workcalendar import WorkCalendar, default_calendar
 from data.feedback_records import RecordFilters, open_case_list, open_case_points
 from data.feedback_stats import (
     StatsFilters,
@@ -52,9 +51,8 @@ from data.queries import read_units
 from metrics.feedback import WINDOW_MONTHS
 from metrics.feedback_cases import (
     AGE_BUCKETS,
+    OPEN_STATES,
     CaseState,
-    DeadlineTable,
-    default_deadline_table,
 )
 
 # The province's classification keeps questions asking for guidance in one group of their own,
@@ -66,7 +64,6 @@ UNROUTED_LIMIT = 200  # rows of the unrouted list shown (the total is given besi
 MAP_CELL_DEGREES = 0.01  # ≈ 1.1 km: the map's points are the open cases gathered on this grid
 
 NOTE_PAST_LISTS = "feedback.note.past_lists"  # lists and map are of now, not of the period
-NOTE_STATE_LISTS = "feedback.note.state_lists"  # the state filter could not narrow the lists
 
 # The counts a table of measures needs: the state at the period, its month's receipts, and the
 # window's resolutions.
@@ -291,10 +288,9 @@ def unit_feedback_block(engine: Engine, unit_code: str, period: date | None) -> 
     )
     overdue = open_case_list(
         engine,
-        RecordFilters(unit_code=unit_code, overdue_at=moment.data_as_of),
+        RecordFilters(unit_code=unit_code, state=CaseState.OPEN_OVERDUE.value),
         "received",
         LIST_LENGTH,
-        **overdue_rules(moment.data_as_of),
     )
     return UnitFeedbackBlock(
         unit_code=unit_code,
@@ -311,55 +307,24 @@ def _open_now(
     engine: Engine, filters: FeedbackFilters, moment: _Moment
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, list[str]]:
     """The oldest and the least recently updated open cases and the map's points, at the
-    data's as-of; nothing (and a note) for a past period."""
+    data's as-of, narrowed to ``filters.state`` by the stored state of each open case (the one
+    computation's); nothing (and a note) for a past period."""
     if not moment.is_latest:
         return _no_cases(), _no_cases(), _no_points(), [NOTE_PAST_LISTS]
-    notes = []
-    if filters.state is not None and filters.state is not CaseState.OPEN_OVERDUE:
-        # The records' reads can keep only the overdue cases: the lists cannot be narrowed to
-        # within-deadline or paused cases, and say so.
-        notes.append(NOTE_STATE_LISTS)
-    overdue = filters.state is CaseState.OPEN_OVERDUE
+    if filters.state is not None and filters.state not in OPEN_STATES:
+        return _no_cases(), _no_cases(), _no_points(), []  # no open case is in a closed state
     records = RecordFilters(
         unit_code=filters.unit_code,
         category_group=filters.category_group,
         category=filters.category,
-        overdue_at=moment.as_of if overdue else None,
+        state=None if filters.state is None else filters.state.value,
     )
-    rules = overdue_rules(moment.as_of)
     return (
-        open_case_list(engine, records, "received", LIST_LENGTH, **rules),
-        open_case_list(engine, records, "updated", LIST_LENGTH, **rules),
-        open_case_points(engine, records, MAP_CELL_DEGREES, as_of=moment.as_of, **rules),
-        notes,
+        open_case_list(engine, records, "received", LIST_LENGTH),
+        open_case_list(engine, records, "updated", LIST_LENGTH),
+        open_case_points(engine, records, MAP_CELL_DEGREES),
+        [],
     )
-
-
-def overdue_rules(
-    instant: datetime, table: DeadlineTable | None = None, calendar: WorkCalendar | None = None
-) -> dict[str, Any]:
-    """The rules the records' reads judge "overdue" by (they take them as arguments): the holds
-    that stop the clock, and the receipt instant before which a case not yet accepted is past
-    its acceptance deadline at ``instant``."""
-    table = table or default_deadline_table()
-    return {
-        "pause_reasons": table.pause_reasons,
-        "accept_due_before": accept_due_before(instant, table, calendar or default_calendar()),
-    }
-
-
-def accept_due_before(instant: datetime, table: DeadlineTable, calendar: WorkCalendar) -> datetime:
-    """The instant ``table.accept`` of working time before ``instant``: a case received earlier
-    (and not accepted) is past its acceptance deadline at ``instant``. Tết's week off is the
-    longest run without working time: 60 days back always hold the acceptance time."""
-    first = instant.date() - timedelta(days=60)
-    clock = calendar.clock(first, instant.date())
-    worked = clock.seconds_at(np.array([instant], dtype="datetime64[s]"))
-    back = worked - table.accept.seconds(calendar)
-    if back[0] <= 0:
-        return datetime.combine(first, datetime.min.time())
-    moment = clock.moment_at(back)[0]
-    return pd.Timestamp(moment).to_pydatetime()
 
 
 LIST_COLUMNS = (
@@ -372,6 +337,7 @@ LIST_COLUMNS = (
     "received_at",
     "due_at",
     "last_changed_at",
+    "state",
 )
 
 

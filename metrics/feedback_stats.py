@@ -2,7 +2,8 @@
 
 INTERFACE: :func:`refresh_feedback_stats(engine, *, force=False)` → bool (whether it computed);
 :func:`feedback_stats_current(engine)` → bool; :func:`compute_feedback_stats(cases, history,
-periods, as_of)` → (stats, weekly) frames (pure, one chunk; the refresh sums the chunks).
+periods, as_of)` → :class:`ChunkCounts` (stats, weekly, open_cases frames; pure, one chunk;
+the refresh sums the chunks and gathers their open cases).
 
 A period's *state* columns are the cases' states at min(the period's month end, as_of); its
 *flow* columns count the month's events. ``as_of`` is the data's as-of instant (the newest
@@ -22,7 +23,9 @@ What each column counts (per unit × category group × category):
   rating / rated :data:`metrics.feedback.SATISFIED_FROM_STARS` stars or more;
 * ``reopened`` / ``rejected`` / ``duplicate``: changes into that status in the month;
 * weekly (ISO weeks, Monday first): ``opened`` = cases received in the week, ``closed`` =
-  changes into resolved, rejected or duplicate in the week.
+  changes into resolved, rejected or duplicate in the week;
+* open cases: every case in one of the three open states at ``as_of``, with that state (the
+  page's lists and map narrow by it; ``data.feedback_records``).
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from importlib.metadata import version as package_version
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -44,6 +48,7 @@ from common.workcalendar import CALENDAR_FILE, WorkCalendar
 from data.feedback_stats import (
     COUNT_COLUMNS,
     KEY_COLUMNS,
+    OPEN_CASE_COLUMNS,
     STATE_COLUMNS,
     WEEK_COUNT_COLUMNS,
     WEEK_KEY_COLUMNS,
@@ -75,7 +80,7 @@ CHUNK_CASES = 25_000  # cases read and computed at once: memory stays bounded at
 _FOLD_PARTS = 8  # chunk results kept before they are summed into one
 _READ_ATTEMPTS = 3
 # Bumped when what a column counts changes, so stored counts computed by older code are redone.
-COUNTING_VERSION = "1"
+COUNTING_VERSION = "2"  # 2: the open cases at as_of are stored with the counts
 GROUP_COLUMNS = ("unit_code", "category_group", "category")
 CLOSING_STATUSES = ("resolved", "rejected", "duplicate")
 EVENT_STATUSES = ("reopened", "rejected", "duplicate")  # counted as changes into them
@@ -166,6 +171,12 @@ def _case_rows(cases: pd.DataFrame, case_ids: pd.Series | np.ndarray) -> np.ndar
     return pd.Index(cases["id"]).get_indexer(np.asarray(case_ids))
 
 
+class ChunkCounts(NamedTuple):
+    stats: pd.DataFrame  # period, unit_code, category_group, category, every count column
+    weekly: pd.DataFrame  # week_start, the same keys, opened, closed
+    open_cases: pd.DataFrame  # data.feedback_stats.OPEN_CASE_COLUMNS
+
+
 def compute_feedback_stats(
     cases: pd.DataFrame,
     history: pd.DataFrame,
@@ -174,11 +185,10 @@ def compute_feedback_stats(
     *,
     table: DeadlineTable | None = None,
     calendar: WorkCalendar | None = None,
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The counts of one chunk of cases: ``stats`` (period, unit_code, category_group, category
-    and every count column) and ``weekly`` (week_start, the same keys, opened, closed), only
-    rows with a count. ``cases`` / ``history`` as ``data.feedback_stats.read_case_chunk`` gives
-    them (the history of exactly these cases)."""
+) -> ChunkCounts:
+    """The counts of one chunk of cases (only rows with a count) and its cases open at
+    ``as_of``. ``cases`` / ``history`` as ``data.feedback_stats.read_case_chunk`` gives them
+    (the history of exactly these cases)."""
     group, keys = _grouping(cases)
     instants = period_instants(periods, as_of)
     states = case_states_at(cases, history, instants, table=table, calendar=calendar)
@@ -187,7 +197,40 @@ def compute_feedback_stats(
     _count_states(month, group, states, ages)
     _count_flows(month, group, cases, history, periods, as_of, table, calendar)
     stats = month.frame(keys, list(periods), "period")
-    return stats, _weekly(cases, history, group, keys)
+    if instants and instants[-1] == as_of:
+        now = states[:, -1]  # the newest period's instant is as_of: its states are known
+    else:
+        now = case_states_at(cases, history, [as_of], table=table, calendar=calendar)[:, 0]
+    return ChunkCounts(stats, _weekly(cases, history, group, keys), open_cases_of(cases, now))
+
+
+def open_cases_of(cases: pd.DataFrame, states: np.ndarray) -> pd.DataFrame:
+    """The cases whose state code (one per case, as ``case_states_at`` gives) is open, with the
+    state's name: :data:`data.feedback_stats.OPEN_CASE_COLUMNS`."""
+    open_codes = [STATES.index(s) for s in OPEN_STATES]
+    keep = np.isin(states, open_codes)
+    chosen = cases.loc[keep]
+    names = np.array([state.value for state in STATES], dtype=object)
+    frame = pd.DataFrame(
+        {
+            "case_id": chosen["id"].to_numpy(dtype=np.int64),
+            "state": names[states[keep].astype(np.int64)],
+            "unit_code": chosen["unit_code"].astype(str).to_numpy(),
+            "category_group": chosen["category_group"].astype(str).to_numpy(),
+            "category": chosen["category"].astype(str).to_numpy(),
+            "received_at": chosen["received_at"].to_numpy(),
+            "lat": _column_or_nan(chosen, "lat"),
+            "lon": _column_or_nan(chosen, "lon"),
+        }
+    )
+    return frame[list(OPEN_CASE_COLUMNS)]
+
+
+def _column_or_nan(cases: pd.DataFrame, name: str) -> np.ndarray:
+    """Coordinates are optional in the pure computation's input (the rules never read them)."""
+    if name in cases:
+        return cases[name].to_numpy(dtype=np.float64)
+    return np.full(len(cases), np.nan)
 
 
 def _count_states(month: _Counter, group: np.ndarray, states: np.ndarray, ages: np.ndarray) -> None:
@@ -326,24 +369,30 @@ def _chunks(
             yield cases, history, waited
 
 
+def _no_open_cases() -> pd.DataFrame:
+    return pd.DataFrame(columns=list(OPEN_CASE_COLUMNS))
+
+
 def _compute_all_once(
     engine: Engine, table: DeadlineTable | None
-) -> tuple[pd.DataFrame, pd.DataFrame, datetime | None]:
+) -> tuple[ChunkCounts, datetime | None]:
     global last_refresh
     started = time.perf_counter()
     span = case_id_span(engine)
     newest = newest_instant(engine)
     first_case = first_received(engine)
     if span is None or newest is None or first_case is None:
-        return (
+        empty = ChunkCounts(
             _summed([], KEY_COLUMNS, COUNT_COLUMNS),
             _summed([], WEEK_KEY_COLUMNS, WEEK_COUNT_COLUMNS),
-            None,
+            _no_open_cases(),
         )
+        return empty, None
     as_of = data_as_of(newest)
     periods = stats_periods_for(first_case, as_of)
     stats_parts: list[pd.DataFrame] = []
     weekly_parts: list[pd.DataFrame] = []
+    open_parts: list[pd.DataFrame] = []  # one row per open case: concatenated, not summed
     read_s = compute_s = 0.0
     cases_seen = chunks = 0
     for cases, history, waited in _chunks(engine, span):
@@ -351,9 +400,12 @@ def _compute_all_once(
         if cases.empty:
             continue
         tick = time.perf_counter()
-        stats, weekly = compute_feedback_stats(cases, history, periods, as_of, table=table)
+        stats, weekly, open_cases = compute_feedback_stats(
+            cases, history, periods, as_of, table=table
+        )
         stats_parts.append(stats)
         weekly_parts.append(weekly)
+        open_parts.append(open_cases)
         if len(stats_parts) >= _FOLD_PARTS:  # keep the running sums small at any scale
             stats_parts = [_summed(stats_parts, KEY_COLUMNS, COUNT_COLUMNS)]
             weekly_parts = [_summed(weekly_parts, WEEK_KEY_COLUMNS, WEEK_COUNT_COLUMNS)]
@@ -362,18 +414,21 @@ def _compute_all_once(
         chunks += 1
     stats = _summed(stats_parts, KEY_COLUMNS, COUNT_COLUMNS)
     weekly = _summed(weekly_parts, WEEK_KEY_COLUMNS, WEEK_COUNT_COLUMNS)
+    kept = [part for part in open_parts if not part.empty]
+    open_cases = pd.concat(kept, ignore_index=True) if kept else _no_open_cases()
     last_refresh = RefreshReport(
         cases_seen, chunks, time.perf_counter() - started, read_s, compute_s, 0.0
     )
-    return stats, weekly, as_of
+    return ChunkCounts(stats, weekly, open_cases), as_of
 
 
 def compute_all_feedback_stats(
     engine: Engine, *, table: DeadlineTable | None = None
-) -> tuple[pd.DataFrame, pd.DataFrame, datetime | None]:
-    """Every case's counts, summed over chunks of :data:`CHUNK_CASES` ids: (stats, weekly,
-    as_of); as_of is None when there is no case. Reads the cases, writes nothing. A data load
-    committed in the middle of the reads starts the count again (a few times at most)."""
+) -> tuple[ChunkCounts, datetime | None]:
+    """Every case's counts, summed over chunks of :data:`CHUNK_CASES` ids, and every open case:
+    (counts, as_of); as_of is None when there is no case. Reads the cases, writes nothing. A
+    data load committed in the middle of the reads starts the count again (a few times at
+    most)."""
     for _ in range(_READ_ATTEMPTS - 1):
         try:
             return _compute_all_once(engine, table)
@@ -401,12 +456,12 @@ def refresh_feedback_stats(engine: Engine, *, force: bool = False) -> bool:
     started = time.perf_counter()
     version = data_version(engine)
     table = default_deadline_table()
-    stats, weekly, as_of = compute_all_feedback_stats(engine, table=table)
+    counts, as_of = compute_all_feedback_stats(engine, table=table)
     computed = last_refresh
     tick = time.perf_counter()
     now = datetime.now()
     state = StatsState(version, rules_hash(table), as_of or now, now)
-    write_feedback_stats(engine, stats, weekly, state)
+    write_feedback_stats(engine, counts.stats, counts.weekly, state, counts.open_cases)
     write_s = time.perf_counter() - tick
     if computed is not None and as_of is not None:
         last_refresh = RefreshReport(

@@ -385,8 +385,8 @@ def case_list_table(
     cases: pd.DataFrame, units: Mapping[str, str], as_of: datetime, words: Words
 ) -> FeedbackTable:
     """A short list of open cases (the oldest, the least recently updated, a unit's overdue):
-    the code, where, what, how urgent, its status, and its days open and since the last change
-    at ``as_of``."""
+    the code, where, what, how urgent, its status and its deadline state, and its days open and
+    since the last change at ``as_of``."""
     h = words.t
     frame = pd.DataFrame(
         {
@@ -396,6 +396,8 @@ def case_list_table(
             h("feedback.col.category"): [_text(v) for v in cases["category"]],
             h("feedback.col.severity"): [severity_text(v, words) for v in cases["severity"]],
             h("feedback.col.status"): [status_text(v, words) for v in cases["status"]],
+            # Within the deadline, overdue or paused: the state the counts above count it in.
+            h("feedback.col.deadline_state"): [state_text(v, words) for v in cases["state"]],
             h("feedback.col.received_at"): pd.to_datetime(cases["received_at"]).tolist(),
             h("feedback.col.due_at"): pd.to_datetime(cases["due_at"]).tolist(),
             h("feedback.col.days_open"): [_days_between(v, as_of) for v in cases["received_at"]],

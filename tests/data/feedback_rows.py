@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, select
+import pandas as pd
+from sqlalchemy import Connection, Engine, insert, select
 
+from data.feedback_stats import OPEN_CASE_COLUMNS
 from data.models import FeedbackCase, FeedbackStatusChange
 
 
@@ -48,3 +50,22 @@ def add_status_changes(
             for code, at, old, new in changes
         ],
     )
+
+
+def open_cases_frame(engine: Engine, states: dict[str, str]) -> pd.DataFrame:
+    """The ``feedback_open_cases`` rows the refresh would write, for the stored cases named in
+    ``states`` (case_code → state at the as-of instant), in the frame
+    ``data.feedback_stats.write_feedback_stats`` takes."""
+    columns = ["id", "case_code", "unit_code", "category_group", "category", "received_at"]
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(*(getattr(FeedbackCase, c) for c in (*columns, "lat", "lon")))
+        ).all()
+    frame = pd.DataFrame(rows, columns=[*columns, "lat", "lon"])
+    frame = frame[frame["case_code"].isin(list(states))]
+    frame = frame.assign(state=frame["case_code"].map(states), case_id=frame["id"])
+    return no_open_cases() if frame.empty else frame[list(OPEN_CASE_COLUMNS)]
+
+
+def no_open_cases() -> pd.DataFrame:
+    return pd.DataFrame(columns=list(OPEN_CASE_COLUMNS))

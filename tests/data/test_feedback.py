@@ -17,6 +17,7 @@ from data.feedback import (
     feedback_unit_months,
 )
 from data.feedback_stats import COUNT_COLUMNS, StatsState, write_feedback_stats
+from tests.data.feedback_rows import no_open_cases
 
 A, B = "22015", "22045"
 MAR, APR = date(2026, 3, 1), date(2026, 4, 1)
@@ -49,7 +50,7 @@ def stored(migrated_engine: Engine) -> Engine:
         columns=["week_start", "unit_code", "category_group", "category", "opened", "closed"]
     )
     state = StatsState(1, "x" * 64, AS_OF, datetime(2026, 4, 20, 10))
-    write_feedback_stats(migrated_engine, STATS, weekly, state)
+    write_feedback_stats(migrated_engine, STATS, weekly, state, no_open_cases())
     return migrated_engine
 
 

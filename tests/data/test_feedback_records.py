@@ -1,6 +1,11 @@
 """The single-case reads: the open-case lists in their two orders, the map's grid cells, one
 case's record with its reporter masked. On SQLite and PostgreSQL, with eight hand-made cases
-whose expected lists and cells are worked out below from the dates and coordinates."""
+whose expected lists and cells are worked out below from the dates and coordinates.
+
+The lists and the map read the open cases as the counts' refresh stores them
+(``feedback_open_cases``, each with its state at the as-of instant); the states there are the
+metrics layer's to compute (``tests/metrics/test_feedback_stats.py`` checks them), so here they
+are written as given in :data:`STORED_STATES`."""
 
 from __future__ import annotations
 
@@ -18,13 +23,21 @@ from data.feedback_records import (
     open_case_list,
     open_case_points,
 )
-from data.models import FeedbackCase, FeedbackStatusChange
+from data.models import FeedbackCase, FeedbackOpenCase, FeedbackStatusChange
 from tests.data.feedback_rows import add_cases
 from tests.data.feedback_rows import case as _case
 
 UNIT_A = "22015"  # Phường Tuy Hòa
 UNIT_B = "24373"  # Xã Ea Kar
 CITIZEN = "Chờ người dân bổ sung thông tin"  # the on-hold reason that stops the clock
+# The open cases' states as the refresh stored them; the closed ones C1–C3 are not stored.
+STORED_STATES = {
+    "O4": "open_within",
+    "O1": "open_overdue",
+    "O2": "paused",
+    "O3": "open_overdue",
+    "O5": "open_within",
+}
 NAME, PHONE, ADDRESS = "Nguyễn Văn An", "0912345612", "Thôn 3, xã Ea Kar"
 REPORTER = ("reporter_name", "reporter_phone", "reporter_address")
 
@@ -113,6 +126,16 @@ def _add(conn: Connection) -> None:
         for when, to, n in history
     ]
     conn.execute(insert(FeedbackStatusChange), changes)
+    stored = [
+        {
+            "case_id": ids[code],
+            "state": state,
+            **{k: CASES[code][0][k] for k in ("unit_code", "category_group", "category")},
+            **{k: CASES[code][0][k] for k in ("received_at", "lat", "lon")},
+        }
+        for code, state in STORED_STATES.items()
+    ]
+    conn.execute(insert(FeedbackOpenCase), stored)
 
 
 @pytest.fixture
@@ -146,13 +169,13 @@ def test_the_list_columns_and_the_last_change(engine: Engine) -> None:
     frame = open_case_list(engine, RecordFilters(unit_code=UNIT_A), "updated", 10)
     assert list(frame.columns) == [
         "case_code", "unit_code", "category_group", "category", "severity", "status",
-        "received_at", "due_at", "last_changed_at",
+        "received_at", "due_at", "last_changed_at", "state",
     ]  # fmt: skip
     row = frame.set_index("case_code").loc["O3"]
     assert row["last_changed_at"] == at(3, 5, 8)  # no history: the receipt
     assert frame.set_index("case_code").loc["O2", "last_changed_at"] == at(3, 25, 9)
     o1 = frame.set_index("case_code").loc["O1"]
-    assert (o1["status"], o1["due_at"]) == ("in_progress", at(3, 9, 9))
+    assert (o1["status"], o1["due_at"], o1["state"]) == ("in_progress", at(3, 9, 9), "open_overdue")
 
 
 def test_filters_by_unit_and_category(engine: Engine) -> None:
@@ -165,46 +188,55 @@ def test_filters_by_unit_and_category(engine: Engine) -> None:
     ]
 
 
-def test_overdue_filter(engine: Engine) -> None:
-    late = {"overdue_at": at(3, 12)}
-    # On 12/3: O1 (due 9/3) is late; O2 (due 10/3) is on hold waiting on the citizen, so its
-    # clock is stopped; O4 (29/3) and O5 (20/3) are in time; O3 has no deadline yet.
-    assert codes(engine, "received", filters=late, pause_reasons=(CITIZEN,)) == ["O1"]
-    # Without that reason declared, the hold does not stop O2's clock.
-    assert codes(engine, "received", filters=late) == ["O1", "O2"]
-    # O3, received 5/3 and still not accepted, is late once its acceptance time is up.
-    assert codes(
-        engine, "received", filters=late, pause_reasons=(CITIZEN,), accept_due_before=at(3, 11)
-    ) == ["O1", "O3"]
+def test_the_state_filter_reads_the_stored_states(engine: Engine) -> None:
+    overdue = {"state": "open_overdue"}
+    assert codes(engine, "received", filters=overdue) == ["O1", "O3"]
+    # Least recently updated among them: O3 (its receipt 5/3) before O1 (20/3).
+    assert codes(engine, "updated", filters=overdue) == ["O3", "O1"]
+    assert codes(engine, "received", filters={"state": "paused"}) == ["O2"]
+    within = {"state": "open_within", "unit_code": UNIT_A}
+    assert codes(engine, "received", filters=within) == ["O5"]
+
+
+def test_an_unknown_state_is_refused() -> None:
+    with pytest.raises(ValueError, match="state"):
+        RecordFilters(state="resolved_on_time")
+
+
+def test_the_lists_read_only_what_the_refresh_stored(engine: Engine) -> None:
+    # A case whose status is open but that the refresh did not store as open (it came in
+    # after the counts were computed) waits for the next refresh, so the lists agree with the
+    # counts beside them.
+    with engine.begin() as conn:
+        add_cases(conn, [case("O6", UNIT_A, at(1, 5, 8), "received")])
+    assert codes(engine, "received", limit=1) == ["O4"]
 
 
 def test_points_are_grid_cells_of_the_open_cases(engine: Engine) -> None:
-    points = open_case_points(
-        engine, RecordFilters(), 0.01, as_of=at(3, 12), pause_reasons=(CITIZEN,)
-    )
+    points = open_case_points(engine, RecordFilters(), 0.01)
     # 0.01° cells: O1 (12.6831, 108.0456) and O2 (12.6849, 108.0401) share row 1268, column
     # 10804, centre (12.685, 108.045); O5 (12.6952) is in row 1269; O4 in (1310, 10929). O3 has
-    # no coordinates; C1–C3 are closed. Overdue on 12/3: O1 only (O2 is paused).
+    # no coordinates; C1–C3 are closed. Overdue as stored: O1 (O2 is paused, O3 has no spot).
     assert points.to_dict("records") == [
         {"lat": 12.685, "lon": 108.045, "cases": 2, "overdue": 1},
         {"lat": 12.695, "lon": 108.045, "cases": 1, "overdue": 0},
         {"lat": 13.105, "lon": 109.295, "cases": 1, "overdue": 0},
     ]
     # 0.1° cells: O1, O2 and O5 fall in (126, 1080), centre (12.65, 108.05).
-    coarse = open_case_points(engine, RecordFilters(), 0.1, as_of=at(3, 12))
+    coarse = open_case_points(engine, RecordFilters(), 0.1)
     assert coarse.to_dict("records") == [
-        {"lat": 12.65, "lon": 108.05, "cases": 3, "overdue": 2},  # O2's hold not declared
+        {"lat": 12.65, "lon": 108.05, "cases": 3, "overdue": 1},
         {"lat": 13.15, "lon": 109.25, "cases": 1, "overdue": 0},
     ]
 
 
-def test_points_default_instant_and_filters(engine: Engine) -> None:
-    # No instant given: the newest change in the data, O2's hold on 25/3 — past O1's, O2's and
-    # O5's deadlines (9/3, 10/3, 20/3), not O4's (29/3).
-    assert newest_change_at(engine) == at(3, 25, 9)
-    points = open_case_points(engine, RecordFilters(unit_code=UNIT_A), 0.1)
-    assert points.to_dict("records") == [{"lat": 12.65, "lon": 108.05, "cases": 3, "overdue": 3}]
+def test_points_filters(engine: Engine) -> None:
+    assert newest_change_at(engine) == at(3, 25, 9)  # O2's hold: the newest change
+    points = open_case_points(engine, RecordFilters(unit_code=UNIT_A, state="paused"), 0.1)
+    assert points.to_dict("records") == [{"lat": 12.65, "lon": 108.05, "cases": 1, "overdue": 0}]
     assert open_case_points(engine, RecordFilters(category="Không có"), 0.1).empty
+    with pytest.raises(ValueError, match="cell_degrees"):
+        open_case_points(engine, RecordFilters(), 0)
 
 
 def test_case_record_masks_the_reporter_and_gives_the_history(engine: Engine) -> None:

@@ -25,8 +25,14 @@ from data.feedback_stats import (
     stats_state,
     write_feedback_stats,
 )
-from data.models import FeedbackStat, FeedbackStatusChange
-from tests.data.feedback_rows import add_cases, add_status_changes, case
+from data.models import FeedbackOpenCase, FeedbackStat, FeedbackStatusChange
+from tests.data.feedback_rows import (
+    add_cases,
+    add_status_changes,
+    case,
+    no_open_cases,
+    open_cases_frame,
+)
 
 A, B = "22015", "22045"  # Phường Tuy Hòa, Phường Bình Kiến
 MAR, APR = date(2026, 3, 1), date(2026, 4, 1)
@@ -66,8 +72,17 @@ WEEKLY = pd.DataFrame(
 
 @pytest.fixture
 def stored(migrated_engine: Engine) -> Engine:
-    write_feedback_stats(migrated_engine, STATS, WEEKLY, STATE)
+    with migrated_engine.begin() as conn:
+        add_cases(conn, [case("PA-OPEN", A, datetime(2026, 4, 1, 8), "in_progress", lat=12.68)])
+    open_cases = open_cases_frame(migrated_engine, {"PA-OPEN": "open_overdue"})
+    write_feedback_stats(migrated_engine, STATS, WEEKLY, STATE, open_cases)
     return migrated_engine
+
+
+def stored_open(engine: Engine) -> list[tuple[object, ...]]:
+    columns = (FeedbackOpenCase.state, FeedbackOpenCase.received_at, FeedbackOpenCase.lat)
+    with engine.connect() as conn:
+        return [tuple(row) for row in conn.execute(select(*columns))]
 
 
 def test_the_state_and_the_periods_read_back(stored: Engine) -> None:
@@ -119,8 +134,10 @@ def test_weeks_from_a_monday_on(stored: Engine) -> None:
 
 def test_a_new_write_replaces_every_row(stored: Engine) -> None:
     newer = StatsState(8, "b" * 64, datetime(2026, 4, 10, 9), datetime(2026, 4, 10, 10))
-    write_feedback_stats(stored, STATS.iloc[:1], WEEKLY.iloc[:0], newer)
+    assert stored_open(stored) == [("open_overdue", datetime(2026, 4, 1, 8), 12.68)]
+    write_feedback_stats(stored, STATS.iloc[:1], WEEKLY.iloc[:0], newer, no_open_cases())
     assert stats_state(stored) == newer
+    assert stored_open(stored) == []
     assert stats_periods(stored) == [MAR]
     assert read_stats(stored, StatsFilters(), [])["received"].tolist() == [5]
     assert read_weekly(stored, StatsFilters(), since=date(2020, 1, 1)).empty
@@ -132,8 +149,9 @@ def test_a_failing_write_leaves_the_old_rows(stored: Engine) -> None:
     broken = pd.concat([WEEKLY, WEEKLY.iloc[:1].assign(unit_code="99999")], ignore_index=True)
     newer = StatsState(8, "b" * 64, datetime(2026, 4, 10, 9), datetime(2026, 4, 10, 10))
     with pytest.raises(Exception):  # noqa: B017 — the driver's IntegrityError, either database
-        write_feedback_stats(stored, STATS.iloc[:1], broken, newer)
+        write_feedback_stats(stored, STATS.iloc[:1], broken, newer, no_open_cases())
     assert stats_state(stored) == STATE
+    assert len(stored_open(stored)) == 1
     with stored.connect() as conn:
         assert conn.execute(select(func.count()).select_from(FeedbackStat)).scalar_one() == 5
     assert read_stats(stored, StatsFilters(), [])["received"].tolist() == [15]  # 5+2+3+1+4
@@ -164,11 +182,28 @@ def cases_engine(engine: Engine) -> Engine:
                     resolved_at=datetime(2026, 3, 5, 10),
                     response_evidence_ref="Ảnh (2 ảnh)",
                     satisfaction=4,
+                    lat=12.6831,
+                    lon=108.0456,
                 ),
                 case(
-                    "F2", B, datetime(2026, 3, 3, 8), "on_hold", severity="urgent", accepted_at=None
+                    "F2",
+                    B,
+                    datetime(2026, 3, 3, 8),
+                    "on_hold",
+                    severity="urgent",
+                    accepted_at=None,
+                    lat=None,
+                    lon=None,
                 ),
-                case("F3", A, datetime(2026, 3, 4, 8), "received", accepted_at=None),
+                case(
+                    "F3",
+                    A,
+                    datetime(2026, 3, 4, 8),
+                    "received",
+                    accepted_at=None,
+                    lat=None,
+                    lon=None,
+                ),
             ],
         )
         add_status_changes(
@@ -207,6 +242,8 @@ def test_a_chunk_reads_the_cases_and_their_history(migrated_engine: Engine) -> N
     assert cases["category_group"].astype(str).tolist() == ["Hạ tầng", "Hạ tầng"]
     assert cases["has_evidence"].tolist() == [True, False]
     assert cases["satisfaction"].iloc[0] == 4 and pd.isna(cases["satisfaction"].iloc[1])
+    assert (cases["lat"].iloc[0], cases["lon"].iloc[0]) == (12.6831, 108.0456)
+    assert pd.isna(cases["lat"].iloc[1]) and pd.isna(cases["lon"].iloc[1])
     # F3's history is not part of the chunk; F2's two 09:00 changes keep their order.
     assert history["case_id"].tolist() == [first] * 3 + [first + 1] * 3
     assert history["to_status"].astype(str).tolist() == [

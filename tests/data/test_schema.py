@@ -31,6 +31,7 @@ EXPECTED_TABLES = {
     "feedback_stats",
     "feedback_weekly",
     "feedback_stats_state",
+    "feedback_open_cases",
     "feedback_unrouted",
     "infra_sites",
     "infra_site_status_history",

@@ -16,7 +16,6 @@ from sqlalchemy import Engine
 from data.feedback_stats import COUNT_COLUMNS, StatsState, write_feedback_stats
 from metrics.feedback_board import (
     NOTE_PAST_LISTS,
-    NOTE_STATE_LISTS,
     QUESTION_GROUP,
     FeedbackFilters,
     NoFeedbackStats,
@@ -25,7 +24,7 @@ from metrics.feedback_board import (
     unit_feedback_block,
 )
 from metrics.feedback_cases import CaseState
-from tests.data.feedback_rows import add_cases
+from tests.data.feedback_rows import add_cases, open_cases_frame
 
 A, B = "22015", "22045"  # Phường Tuy Hòa, Phường Bình Kiến
 ROADS = ("Hạ tầng kỹ thuật", "Đường hư hỏng")  # a problem report
@@ -123,9 +122,8 @@ def _weekly_frame() -> pd.DataFrame:
 
 @pytest.fixture
 def engine(migrated_engine: Engine) -> Engine:
-    state = StatsState(data_version=1, rules_hash="test", as_of=AS_OF, computed_at=AS_OF)
-    write_feedback_stats(migrated_engine, _stats_frame(), _weekly_frame(), state)
-    # Open cases for the lists: PA-1 past its deadline at AS_OF, PA-2 within it, PA-3 closed.
+    # Open cases for the lists: PA-1 past its deadline at AS_OF, PA-2 within it, PA-3 closed;
+    # stored with the counts as the refresh stores them (PA-3 is not open).
     with migrated_engine.begin() as conn:
         add_cases(
             conn,
@@ -135,6 +133,9 @@ def engine(migrated_engine: Engine) -> Engine:
                 _case("PA-3", datetime(2026, 10, 1, 8), datetime(2026, 10, 8, 9), "resolved"),
             ],
         )
+    state = StatsState(data_version=1, rules_hash="test", as_of=AS_OF, computed_at=AS_OF)
+    open_cases = open_cases_frame(migrated_engine, {"PA-1": "open_overdue", "PA-2": "open_within"})
+    write_feedback_stats(migrated_engine, _stats_frame(), _weekly_frame(), state, open_cases)
     return migrated_engine
 
 
@@ -266,10 +267,16 @@ def test_the_lists_are_of_the_open_cases_now_and_the_state_filter_narrows_them(
     # PA-1 was due 09/11 09:00, before AS_OF; PA-2 is due 25/11.
     assert list(overdue.oldest_open["case_code"]) == ["PA-1"]
     assert overdue.notes == []
-    # The records tell no pause reason in these reads: within/paused cannot narrow the lists.
+    within = feedback_board(engine, FeedbackFilters(state=CaseState.OPEN_WITHIN))
+    assert list(within.oldest_open["case_code"]) == ["PA-2"]
+    # No open case is paused: the lists and the map are empty, the counts unchanged.
     paused = feedback_board(engine, FeedbackFilters(state=CaseState.PAUSED))
-    assert paused.notes == [NOTE_STATE_LISTS] and len(paused.oldest_open) == 2
+    assert paused.oldest_open.empty and paused.neglected.empty and paused.map_points.empty
+    assert paused.notes == []
     assert paused.headline == board.headline  # the state filter leaves the counts alone
+    # A closed state: no open case is in it.
+    resolved = feedback_board(engine, FeedbackFilters(state=CaseState.RESOLVED_ON_TIME))
+    assert resolved.oldest_open.empty and resolved.headline == board.headline
     assert board.unrouted.empty and board.unrouted_total == 0
 
 

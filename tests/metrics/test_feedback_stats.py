@@ -18,7 +18,7 @@ from datetime import date, datetime
 import numpy as np
 import pandas as pd
 import pytest
-from sqlalchemy import Engine, insert
+from sqlalchemy import Engine, insert, select
 
 from common.workcalendar import WorkCalendar
 from data.feedback_stats import (
@@ -30,9 +30,10 @@ from data.feedback_stats import (
     stats_periods,
     stats_state,
 )
-from data.models import FeedbackCase, FeedbackStatusChange, ImportBatch
+from data.models import FeedbackCase, FeedbackOpenCase, FeedbackStatusChange, ImportBatch
 from metrics.feedback_cases import AnswerTime, DeadlineTable
 from metrics.feedback_stats import (
+    ChunkCounts,
     compute_all_feedback_stats,
     compute_feedback_stats,
     data_as_of,
@@ -139,7 +140,7 @@ def frames() -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 @pytest.fixture(scope="module")
-def computed() -> tuple[pd.DataFrame, pd.DataFrame]:
+def computed() -> ChunkCounts:
     cases, history = frames()
     return compute_feedback_stats(cases, history, [MAR, APR], AS_OF, table=TABLE, calendar=CAL)
 
@@ -170,8 +171,8 @@ def test_the_instants_are_month_ends_or_the_as_of() -> None:
     assert data_as_of(datetime(2026, 4, 3, 11, 59, 59)) == AS_OF
 
 
-def test_march_as_it_stood_at_its_end(computed: tuple[pd.DataFrame, pd.DataFrame]) -> None:
-    stats, _ = computed
+def test_march_as_it_stood_at_its_end(computed: ChunkCounts) -> None:
+    stats = computed.stats
     # At 1 April 00:00: case 3 is open again since its reopening and due 6/4 → within; case 4
     # is on hold waiting on the citizen → paused; case 7 is past its 9/3 deadline (the weather
     # hold stops nothing) → overdue. 1, 2 resolved; 5 rejected; 8 duplicate; 6 not received.
@@ -199,8 +200,8 @@ def test_march_as_it_stood_at_its_end(computed: tuple[pd.DataFrame, pd.DataFrame
     )
 
 
-def test_the_as_of_month_as_known_now(computed: tuple[pd.DataFrame, pd.DataFrame]) -> None:
-    stats, _ = computed
+def test_the_as_of_month_as_known_now(computed: ChunkCounts) -> None:
+    stats = computed.stats
     # At 3 April 12:00 (not the month's end, which lies ahead): case 4 resumed on 2/4 and its
     # deadline moved by the 5 working days on hold to 6/4 09:00 → within (without the pause it
     # would be overdue since 30/3); case 7 → overdue; case 3 resolved again on 2/4.
@@ -222,15 +223,15 @@ def test_the_as_of_month_as_known_now(computed: tuple[pd.DataFrame, pd.DataFrame
     assert row(stats, APR, B) == counts(open_overdue=1, age_0_7=1, received=1)
 
 
-def test_only_rows_with_a_count_are_kept(computed: tuple[pd.DataFrame, pd.DataFrame]) -> None:
-    stats, _ = computed
+def test_only_rows_with_a_count_are_kept(computed: ChunkCounts) -> None:
+    stats = computed.stats
     # A in March and April, B in April; B in March had nothing (case 6 not yet received).
     keys = set(zip(stats["period"], stats["unit_code"], strict=True))
     assert keys == {(MAR, A[0]), (APR, A[0]), (APR, B[0])}
 
 
-def test_opened_and_closed_per_week(computed: tuple[pd.DataFrame, pd.DataFrame]) -> None:
-    _, weekly = computed
+def test_opened_and_closed_per_week(computed: ChunkCounts) -> None:
+    weekly = computed.weekly
     got = {
         (week, unit): (int(opened), int(closed))
         for week, unit, opened, closed in weekly[
@@ -249,7 +250,7 @@ def test_opened_and_closed_per_week(computed: tuple[pd.DataFrame, pd.DataFrame])
     }
 
 
-def test_chunks_add_up_to_the_whole(computed: tuple[pd.DataFrame, pd.DataFrame]) -> None:
+def test_chunks_add_up_to_the_whole(computed: ChunkCounts) -> None:
     # Counting cases 1–4 and 5–8 apart and adding gives the counts of all eight: every count
     # belongs to one case, which is what lets the refresh work a chunk of ids at a time.
     cases, history = frames()
@@ -272,12 +273,43 @@ def test_chunks_add_up_to_the_whole(computed: tuple[pd.DataFrame, pd.DataFrame])
     )
 
 
+def open_states(open_cases: pd.DataFrame) -> dict[int, str]:
+    return dict(zip(open_cases["case_id"].tolist(), open_cases["state"].tolist(), strict=True))
+
+
+def test_the_open_cases_at_the_as_of_with_their_state() -> None:
+    cases, history = frames()
+    open_cases = compute_feedback_stats(
+        cases, history, [MAR, APR], AS_OF, table=TABLE, calendar=CAL
+    ).open_cases
+    # At Fri 3/4 12:00: 1, 2, 3 resolved, 5 rejected, 8 duplicate — not open. 4 resumed on 2/4
+    # and is due Mon 6/4 09:00: within. 6, not accepted, was due to be by 3/4 08:30: overdue.
+    # 7's weather hold never stopped its clock (due 9/3): overdue.
+    assert open_states(open_cases) == {4: "open_within", 6: "open_overdue", 7: "open_overdue"}
+    six = open_cases.set_index("case_id").loc[6]
+    assert (six["unit_code"], six["category_group"], six["category"]) == B
+    assert six["received_at"] == at(4, 2, 8)
+    assert np.isnan(six["lat"]) and np.isnan(six["lon"])  # no coordinates in these frames
+
+
+def test_the_open_cases_at_another_instant_include_a_paused_one() -> None:
+    cases, history = frames()
+    # At Tue 31/3 12:00 (March's states stand for an instant after it: computed apart): 3 was
+    # reopened on 30/3 (new round due 6/4): within; 4 is on hold waiting on the citizen:
+    # paused; 7 overdue; 6 is not received yet.
+    noon = datetime(2026, 3, 31, 12)
+    open_cases = compute_feedback_stats(
+        cases, history, [MAR], noon, table=TABLE, calendar=CAL
+    ).open_cases
+    assert open_states(open_cases) == {3: "open_within", 4: "paused", 7: "open_overdue"}
+
+
 def test_no_case_gives_empty_frames() -> None:
     cases, history = frames()
-    stats, weekly = compute_feedback_stats(
+    stats, weekly, open_cases = compute_feedback_stats(
         cases.iloc[:0], history.iloc[:0], [MAR, APR], AS_OF, table=TABLE, calendar=CAL
     )
-    assert stats.empty and weekly.empty
+    assert stats.empty and weekly.empty and open_cases.empty
     assert {"period", *COUNT_COLUMNS} <= set(stats.columns)
 
 
@@ -377,6 +409,20 @@ def test_the_refresh_stores_what_the_cases_give(refreshed: Engine) -> None:
     assert row(stored, APR, B) == counts(open_within=1, open_overdue=1, age_0_7=2, received=2)
     weeks = read_weekly(refreshed, StatsFilters(unit_code=B[0]), since=MAR)
     assert weeks.values.tolist() == [[date(2026, 3, 30), 2, 0]]  # cases 6 and 9
+    # The open cases at the as-of, as worked out for the chunk, and case 9 within its
+    # acceptance deadline.
+    with refreshed.connect() as conn:
+        stored_open = conn.execute(
+            select(
+                FeedbackOpenCase.case_id, FeedbackOpenCase.state, FeedbackOpenCase.unit_code
+            ).order_by(FeedbackOpenCase.case_id)
+        ).all()
+    assert [tuple(r) for r in stored_open] == [
+        (4, "open_within", A[0]),
+        (6, "open_overdue", B[0]),
+        (7, "open_overdue", A[0]),
+        (9, "open_within", B[0]),
+    ]
 
 
 def computed_now() -> pd.DataFrame:
@@ -419,6 +465,7 @@ def test_a_load_committed_while_reading_starts_the_count_again(
         return real(engine, first, last)
 
     monkeypatch.setattr(module, "read_case_chunk", flaky)
-    stats, _, as_of = compute_all_feedback_stats(refreshed, table=TABLE)
+    counts_, as_of = compute_all_feedback_stats(refreshed, table=TABLE)
+    stats = counts_.stats
     assert calls["n"] >= 2 and as_of == AS_OF
     assert row(stats, APR, B) == counts(open_within=1, open_overdue=1, age_0_7=2, received=2)

@@ -14,7 +14,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
 from data.bootstrap import sync_reference_data
 from data.db import exclusive_write
@@ -28,6 +28,7 @@ from data.feedback_stats import (
     stats_state,
 )
 from data.migrate import upgrade_to_head
+from data.models import FeedbackCase, FeedbackOpenCase
 from data.queries import (
     read_indicator_snapshots,
     read_pillar_snapshots,
@@ -249,7 +250,8 @@ def test_the_stored_feedback_counts_equal_a_fresh_count_of_the_cases(demo: Engin
     # The refresh that came with the scores stored them; counting every case again now (read
     # in chunks, nothing written) gives the same rows.
     assert feedback_stats_current(demo)
-    fresh, fresh_weekly, as_of = compute_all_feedback_stats(demo)
+    counted, as_of = compute_all_feedback_stats(demo)
+    fresh, fresh_weekly = counted.stats, counted.weekly
     state = stats_state(demo)
     assert state is not None and state.as_of == as_of
     stored, stored_weekly = _stored_counts(demo)
@@ -266,6 +268,27 @@ def test_the_stored_feedback_counts_equal_a_fresh_count_of_the_cases(demo: Engin
     )
     # Every case received is counted once: the months' received add up to the cases.
     assert int(stored["received"].sum()) == int(stored_weekly["opened"].sum())
+    # The open cases stored for the lists and the map: the fresh ones, as many per state as
+    # the newest period counts, and exactly the cases whose recorded status is an open one
+    # (the as-of is one second after the newest change, so no later change can close them).
+    with demo.connect() as conn:
+        stored_open = {
+            row.case_id: row.state
+            for row in conn.execute(select(FeedbackOpenCase.case_id, FeedbackOpenCase.state))
+        }
+        open_by_status = set(
+            conn.execute(
+                select(FeedbackCase.id).where(
+                    FeedbackCase.status.not_in(("resolved", "rejected", "duplicate"))
+                )
+            ).scalars()
+        )
+    fresh_open = counted.open_cases
+    assert stored_open == dict(zip(fresh_open["case_id"], fresh_open["state"], strict=True))
+    assert set(stored_open) == open_by_status and len(open_by_status) > 10
+    newest = stored[stored["period"] == stored["period"].max()]
+    for state in ("open_within", "open_overdue", "paused"):
+        assert sum(1 for s in stored_open.values() if s == state) == int(newest[state].sum())
 
 
 @pytest.mark.postgres

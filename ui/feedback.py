@@ -392,12 +392,13 @@ def case_list_table(
         {
             h("feedback.col.case_code"): cases["case_code"].astype(str).tolist(),
             h("feedback.col.unit"): [units.get(str(c), str(c)) for c in cases["unit_code"]],
+            # Within the deadline, overdue or paused: the state the counts above count it in;
+            # early in the row, where a 1366-pixel screen still shows it.
+            h("feedback.col.deadline_state"): [state_text(v, words) for v in cases["state"]],
             h("feedback.col.group"): [_text(v) for v in cases["category_group"]],
             h("feedback.col.category"): [_text(v) for v in cases["category"]],
             h("feedback.col.severity"): [severity_text(v, words) for v in cases["severity"]],
             h("feedback.col.status"): [status_text(v, words) for v in cases["status"]],
-            # Within the deadline, overdue or paused: the state the counts above count it in.
-            h("feedback.col.deadline_state"): [state_text(v, words) for v in cases["state"]],
             h("feedback.col.received_at"): pd.to_datetime(cases["received_at"]).tolist(),
             h("feedback.col.due_at"): pd.to_datetime(cases["due_at"]).tolist(),
             h("feedback.col.days_open"): [_days_between(v, as_of) for v in cases["received_at"]],

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import streamlit as st
 
-from common.spreadsheet import neutralise_formulas
 from metrics.feedback_board import FeedbackFilters
 from metrics.feedback_cases import CaseState
 from ui.components import literal, page_header
@@ -42,6 +41,7 @@ from ui.feedback import (
 )
 from ui.loaders import load_case_detail, load_feedback_board, load_feedback_options, load_units
 from ui.selection import open_dossier
+from ui.tasks import picked_rows, show_table
 from ui.text import current_language, num, t
 from ui.url_state import unknown_url_value, url_selectbox
 
@@ -165,22 +165,6 @@ def downloads(table: FeedbackTable, name_key: str, stem: str, key: str) -> None:
     )
 
 
-def show(table: FeedbackTable, key: str | None = None, **selection: object) -> object:
-    return st.dataframe(
-        neutralise_formulas(table.frame),
-        hide_index=True,
-        width="stretch",
-        column_config=table.column_config(),
-        key=key,
-        **selection,  # type: ignore[arg-type]
-    )
-
-
-def picked_rows(table: FeedbackTable, key: str) -> list[int]:
-    event = show(table, key=key, on_select="rerun", selection_mode="single-row")
-    return list(event.selection.rows) if event else []  # type: ignore[attr-defined]
-
-
 # --- headline: the five states, the shares leaders watch ----------------------------------------
 show_state_cards(state_cards(board.headline, words))
 show_measure_cards(measure_cards(board.headline, words))
@@ -271,5 +255,5 @@ if board.unrouted.empty:
 else:
     st.caption(t("feedback.unrouted_hint", shown=num(len(board.unrouted))))
     unrouted = unrouted_table(board.unrouted, words)
-    show(unrouted)
+    show_table(unrouted)
     downloads(unrouted, "feedback.unrouted_name", "phan-anh-chua-giao-don-vi", "unrouted")

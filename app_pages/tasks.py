@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import streamlit as st
 
-from common.spreadsheet import neutralise_formulas
 from metrics import default_catalog
 from metrics.task_board import TaskBucket, TaskFilters
 from ui.components import literal, page_header
@@ -42,6 +41,7 @@ from ui.tasks import (
     plain,
     register_table,
     show_bucket_cards,
+    show_table,
     status_labels,
     table_download,
     task_picker_options,
@@ -156,17 +156,6 @@ def downloads(table: TaskTable, name_key: str, stem: str, key: str) -> None:
     )
 
 
-def show(table: TaskTable, key: str | None = None, **selection: object) -> object:
-    return st.dataframe(
-        neutralise_formulas(table.frame),
-        hide_index=True,
-        width="stretch",
-        column_config=table.column_config(),
-        key=key,
-        **selection,  # type: ignore[arg-type]
-    )
-
-
 # --- headline: the five buckets, the overdue share and its trend, the ageing -------------------
 show_bucket_cards(bucket_cards(board.buckets, words))
 
@@ -196,7 +185,7 @@ if board.escalations.empty:
     st.caption(t("tasks.escalations_none"))
 else:
     escalations = escalation_table(board.escalations, as_of, words)
-    show(escalations)
+    show_table(escalations)
     downloads(escalations, "tasks.escalations_name", "vuot-tham-quyen", "escalations")
 
 # --- league tables: each row opens that unit -----------------------------------------------------
@@ -205,7 +194,7 @@ by_department, by_unit = st.tabs([t("tasks.league_departments"), t("tasks.league
 with by_department:
     st.caption(t("tasks.league_departments_hint"))
     departments_table = department_table(board.by_department, words)
-    picked_department = show(
+    picked_department = show_table(
         departments_table,
         key="league_departments",
         on_select="rerun",
@@ -222,7 +211,7 @@ with by_department:
 with by_unit:
     st.caption(t("tasks.league_units_hint"))
     units_table = unit_table(board.by_unit, words)
-    picked_unit = show(
+    picked_unit = show_table(
         units_table, key="league_units", on_select="rerun", selection_mode="single-row"
     )
     unit_rows = picked_unit.selection.rows if picked_unit else []  # type: ignore[attr-defined]
@@ -233,7 +222,7 @@ with by_unit:
 # --- the register, and one task in full -----------------------------------------------------------
 st.subheader(t("tasks.register_title", n=num(len(board.register))))
 register = register_table(board.register, catalog, words)
-picked = show(register, key=REGISTER_KEY, on_select="rerun", selection_mode="single-row")
+picked = show_table(register, key=REGISTER_KEY, on_select="rerun", selection_mode="single-row")
 downloads(register, "tasks.register_name", "so-theo-doi-nhiem-vu", "register")
 ids = board.register["assignment_id"].astype(int).astype(str).tolist()
 register_rows = picked.selection.rows if picked else []  # type: ignore[attr-defined]
@@ -268,7 +257,7 @@ if task_choice != NO_TASK:
                 st.warning(flag, icon=":material/trending_flat:")
             left, right = st.columns([1, 1.2])
             with left:
-                show(facts_table(row, catalog, words))
+                show_table(facts_table(row, catalog, words))
             with right:
                 st.markdown(f"**{t('tasks.indicators_title')}**")
                 if detail.indicators.empty:
@@ -281,12 +270,12 @@ if task_choice != NO_TASK:
             if detail.checkins.empty:
                 st.caption(t("tasks.checkins_none"))
             else:
-                show(checkin_table(detail.checkins, words))
+                show_table(checkin_table(detail.checkins, words))
             st.markdown(f"**{t('tasks.extensions_title')}**")
             if detail.extensions.empty:
                 st.caption(t("tasks.extensions_none"))
             else:
-                show(extension_table(detail.extensions, words))
+                show_table(extension_table(detail.extensions, words))
 
 # --- timeline of one lead unit's or one commune's tasks ------------------------------------------
 st.subheader(t("tasks.timeline_title"))
@@ -305,7 +294,7 @@ else:
 st.subheader(t("tasks.accountability_title"))
 st.caption(t("tasks.accountability_hint"))
 leaders = leader_table(board.by_leader, words)
-show(leaders)
+show_table(leaders)
 downloads(leaders, "tasks.accountability_title", "trach-nhiem-ca-nhan", "leaders")
 
 st.subheader(t("tasks.incomplete_title", n=num(len(board.incomplete))))
@@ -314,5 +303,5 @@ if board.incomplete.empty:
 else:
     st.caption(t("tasks.incomplete_hint"))
     incomplete = incomplete_table(board.incomplete, words)
-    show(incomplete)
+    show_table(incomplete)
     downloads(incomplete, "tasks.incomplete_title_plain", "ho-so-chua-du", "incomplete")

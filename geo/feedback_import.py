@@ -87,6 +87,7 @@ from typing import Any, TypeVar
 import pandas as pd
 from sqlalchemy import Engine
 
+from common.import_files import BadFile, print_refusal
 from common.workcalendar import VIETNAM_TZ
 from data.feedback_load import (
     UNROUTED_REASONS,
@@ -171,15 +172,6 @@ FALSE_WORDS = {"false", "0", "no", "không", ""}
 _NUMBER = re.compile(r"^[+-]?\d+(?:[.,]\d+)?$")
 _DAY_FIRST = ("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y")
 T = TypeVar("T")
-
-
-class BadFile(Exception):
-    """The file as a whole cannot be read: ``key`` names the translated message."""
-
-    def __init__(self, key: str, **values: str) -> None:
-        self.key = key
-        self.values = values
-        super().__init__(key)
 
 
 @dataclass(frozen=True)
@@ -754,11 +746,8 @@ def _renumbered(problems: Sequence[RowProblem], numbers: list[int]) -> list[RowP
 def _report_problems(problems: list[RowProblem], file: str, where: str, lang: str) -> int:
     # The reader and the data layer both check some fields (a channel, a status): say it once.
     unique = list(dict.fromkeys(problems))
-    ordered = sorted(unique, key=lambda p: p.row)  # stable: a record's fields keep their order
-    print(translate("feedback.import.refused", lang, file=file, count=len(ordered)))
-    for problem in ordered:
-        print(problem_text(problem, file, where, lang))
-    return 2
+    heading = translate("feedback.import.refused", lang, file=file, count=len(unique))
+    return print_refusal(unique, heading, lambda p: problem_text(p, file, where, lang))
 
 
 def _report_result(result: FeedbackLoadResult, overridden: int, file: str, lang: str) -> int:

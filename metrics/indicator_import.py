@@ -33,6 +33,7 @@ from typing import TypeVar
 
 from sqlalchemy import Engine
 
+from common.import_files import BadFile, print_refusal
 from common.periods import FIRST_PERIOD
 from data.indicators import (
     InvalidIndicatorValues,
@@ -54,15 +55,6 @@ _NUMBER = re.compile(r"^[+-]?\d+(?:[.,]\d+)?$")
 _MONTH = re.compile(r"^(\d{1,2})/(\d{4})$")
 Fields = dict[str | None, str | list[str] | None]  # a csv.DictReader row (None: extra fields)
 T = TypeVar("T")
-
-
-class BadFile(Exception):
-    """The file as a whole cannot be read: ``key`` names the translated message."""
-
-    def __init__(self, key: str, **values: str) -> None:
-        self.key = key
-        self.values = values
-        super().__init__(key)
 
 
 @dataclass(frozen=True)
@@ -259,11 +251,8 @@ def problem_text(problem: RowProblem, file: str, lang: str) -> str:
 
 
 def _report_problems(problems: list[RowProblem], file: str, lang: str) -> int:
-    ordered = sorted(problems, key=lambda p: p.row)  # stable: a row's fields keep their order
-    print(translate("indicator_import.refused", lang, file=file, count=len(ordered)))
-    for problem in ordered:
-        print(problem_text(problem, file, lang))
-    return 2
+    heading = translate("indicator_import.refused", lang, file=file, count=len(problems))
+    return print_refusal(problems, heading, lambda p: problem_text(p, file, lang))
 
 
 def _report_result(result: RecordResult, file: str, lang: str) -> int:

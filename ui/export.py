@@ -539,6 +539,19 @@ def filters_line(filters: Sequence[tuple[str, str]], words: Words) -> str:
     return words.t("export.filters", filters=chosen)
 
 
+def chosen_filter_pairs(
+    chosen: Sequence[tuple[str, object, Mapping[str, str]]], words: Words
+) -> list[tuple[str, str]]:
+    """(heading, value) for each filter that is set, out of (label key, value, value labels):
+    the value in words where ``value labels`` name it, else as given. The title block of an
+    export lists these, so the reader sees what the rows were narrowed to."""
+    return [
+        (words.t(key), labels.get(str(value), str(value)))
+        for key, value, labels in chosen
+        if value is not None
+    ]
+
+
 def filtered_export(
     words: Words,
     *,

@@ -33,7 +33,14 @@ from metrics.feedback_board import (
 )
 from metrics.feedback_case import CaseDetail, DeadlineClock
 from metrics.feedback_cases import AGE_BUCKETS, OPEN_STATES, CaseState
-from ui.export import ExportTable, NumberFormat, Words, download_buttons, filtered_export
+from ui.export import (
+    ExportTable,
+    NumberFormat,
+    Words,
+    chosen_filter_pairs,
+    download_buttons,
+    filtered_export,
+)
 from ui.loaders import load_boundaries, map_geometry_url, map_tile_url
 from ui.tasks import TaskTable, bucket_bar_chart, show_bucket_cards
 
@@ -735,16 +742,13 @@ def filter_lines(
     always, the others when chosen."""
     h = words.t
     pairs = [(h("feedback.filter.month"), instant_text(as_of, is_latest, words))]
-    chosen: tuple[tuple[str, Any, Mapping[str, str]], ...] = (
+    chosen: tuple[tuple[str, object, Mapping[str, str]], ...] = (
         ("feedback.filter.unit", filters.unit_code, units),
         ("feedback.filter.group", filters.category_group, {}),
         ("feedback.filter.category", filters.category, {}),
         ("feedback.filter.state", filters.state, state_labels(words)),
     )
-    for key, value, labels in chosen:
-        if value is not None:
-            pairs.append((h(key), labels.get(str(value), str(value))))
-    return pairs
+    return pairs + chosen_filter_pairs(chosen, words)
 
 
 # --- downloads ------------------------------------------------------------------------------------

@@ -20,9 +20,17 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from common.spreadsheet import neutralise_formulas
 from metrics.catalog import Catalog
 from metrics.task_board import AGEING_BUCKETS, TaskBucket, TaskFilterOptions, TaskFilters
-from ui.export import ExportTable, NumberFormat, Words, download_buttons, filtered_export
+from ui.export import (
+    ExportTable,
+    NumberFormat,
+    Words,
+    chosen_filter_pairs,
+    download_buttons,
+    filtered_export,
+)
 
 ALL = "all"  # the "no filter" choice of every filter
 LATEST = "latest"  # the as-of choice "the newest day with data"
@@ -811,16 +819,13 @@ def filter_lines(
     always, the others when chosen."""
     h = words.t
     pairs = [(h("tasks.filter.as_of"), h("tasks.end_of_day", date=words.day(filters.as_of)))]
-    chosen = (
+    chosen: tuple[tuple[str, object, Mapping[str, str]], ...] = (
         ("tasks.filter.dept", filters.department, departments),
         ("tasks.filter.pillar", filters.pillar, pillars),
         ("tasks.filter.unit", filters.unit, units),
         ("tasks.filter.status", filters.status, status_labels(words)),
     )
-    for key, value, labels in chosen:
-        if value is not None:
-            pairs.append((h(key), labels.get(str(value), str(value))))
-    return pairs
+    return pairs + chosen_filter_pairs(chosen, words)
 
 
 def task_export(
@@ -840,6 +845,25 @@ def task_export(
         stem=stem,
         formats=table.formats,
     )
+
+
+def show_table(table: TaskTable, key: str | None = None, **selection: object) -> object:
+    """A headed table as the pages draw it: its text cells neutralised (a cell starting with
+    ``=`` is text, not a formula, when copied into a spreadsheet), typed columns, full width."""
+    return st.dataframe(
+        neutralise_formulas(table.frame),
+        hide_index=True,
+        width="stretch",
+        column_config=table.column_config(),
+        key=key,
+        **selection,  # type: ignore[arg-type]
+    )
+
+
+def picked_rows(table: TaskTable, key: str) -> list[int]:
+    """Draw ``table`` with single-row selection; the positions of the row a person clicked."""
+    event = show_table(table, key=key, on_select="rerun", selection_mode="single-row")
+    return list(event.selection.rows) if event else []  # type: ignore[attr-defined]
 
 
 def table_download(

@@ -61,8 +61,8 @@ def demo_database(server: str, e2e_home: Path) -> Path:
     return e2e_home / "dashboard.sqlite3"
 
 
-@pytest.fixture(scope="session")
-def server(e2e_home: Path) -> Iterator[str]:
+def require_browser_and_boundaries() -> None:
+    """Skip (fail in CI) without Debian's Chromium; skip without the reference boundaries."""
     if not CHROMIUM.exists():
         message = f"{CHROMIUM} is missing (apt-get install -y chromium)"
         if os.environ.get("CI"):
@@ -70,42 +70,47 @@ def server(e2e_home: Path) -> Iterator[str]:
         pytest.skip(message)
     if not REFERENCE_BOUNDARIES.exists():
         pytest.skip(f"needs the reference boundaries at {REFERENCE_BOUNDARIES}")
-    port = _free_port()
-    home = e2e_home
+
+
+def dashboard_env(home: Path, database: Path, demo_scale: str) -> dict[str, str]:
+    """The server's settings: its own SQLite file and boundary cache in ``home``, demo data at
+    ``demo_scale``, the reference boundaries; never a DATABASE_URL from the caller."""
     env = {
         **os.environ,
-        "DASHBOARD_DB_PATH": str(home / "dashboard.sqlite3"),
-        "DASHBOARD_DEMO_SCALE": "0.05",
+        "DASHBOARD_DB_PATH": str(database),
+        "DASHBOARD_DEMO_SCALE": demo_scale,
         "DASHBOARD_BOUNDARIES": str(REFERENCE_BOUNDARIES),
         "DASHBOARD_CACHE_DIR": str(home / "boundaries"),
     }
     env.pop("DATABASE_URL", None)
-    log = (home / "server.log").open("wb")
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "app.py",
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(url, process)
+    return env
+
+
+@contextmanager
+def running_dashboard(env: dict[str, str], log_path: Path) -> Iterator[str]:
+    """``streamlit run app.py`` on a free local port until the block ends; yields its URL once
+    it answers its health check."""
+    port = _free_port()
+    with log_path.open("wb") as log:
+        command = [sys.executable, "-m", "streamlit", "run", "app.py"]
+        command += ["--server.port", str(port), "--server.address", "127.0.0.1"]
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        url = f"http://127.0.0.1:{port}"
+        try:
+            _wait_healthy(url, process)
+            yield url
+        finally:
+            process.terminate()
+            process.wait(timeout=20)
+
+
+@pytest.fixture(scope="session")
+def server(e2e_home: Path) -> Iterator[str]:
+    require_browser_and_boundaries()
+    home = e2e_home
+    env = dashboard_env(home, home / "dashboard.sqlite3", "0.05")
+    with running_dashboard(env, home / "server.log") as url:
         yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
-        log.close()
 
 
 @dataclass

@@ -11,7 +11,6 @@ They are the oldest open cases, so they head the page's "oldest open" list.
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import time
@@ -27,12 +26,12 @@ from data.models import FeedbackCase, FeedbackStatusChange, FeedbackUnrouted, Im
 from i18n import translate
 from tests.conftest import sqlite_engine
 from tests.e2e.conftest import (
-    REFERENCE_BOUNDARIES,
     ROOT,
     SCREENSHOTS,
-    _free_port,
-    _wait_healthy,
+    dashboard_env,
     recorded_page,
+    require_browser_and_boundaries,
+    running_dashboard,
 )
 from tests.e2e.test_heat_map import non_local_requests
 
@@ -167,56 +166,16 @@ def _add_hostile_cases(database: Path) -> None:
 @pytest.fixture(scope="module")
 def privacy_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A dashboard on its own database: demo data at a small scale, then the hostile cases."""
-    from devtools.chromium import CHROMIUM
-
-    if not CHROMIUM.exists():
-        message = f"{CHROMIUM} is missing (apt-get install -y chromium)"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    if not REFERENCE_BOUNDARIES.exists():
-        pytest.skip(f"needs the reference boundaries at {REFERENCE_BOUNDARIES}")
+    require_browser_and_boundaries()
     home = tmp_path_factory.mktemp("privacy")
     database = home / "dashboard.sqlite3"
-    env = {
-        **os.environ,
-        "DASHBOARD_DB_PATH": str(database),
-        "DASHBOARD_DEMO_SCALE": "0.02",
-        "DASHBOARD_BOUNDARIES": str(REFERENCE_BOUNDARIES),
-        "DASHBOARD_CACHE_DIR": str(home / "boundaries"),
-    }
-    env.pop("DATABASE_URL", None)
+    env = dashboard_env(home, database, "0.02")
     # Schema, registry and demo data first, as a first start does; the cases go in after them.
     prepare = "from data.bootstrap import ensure_ready; ensure_ready()"
     subprocess.run([sys.executable, "-c", prepare], cwd=ROOT, env=env, check=True, timeout=600)
     _add_hostile_cases(database)
-    port = _free_port()
-    log = (home / "server.log").open("wb")
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "app.py",
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(url, process)
+    with running_dashboard(env, home / "server.log") as url:
         yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
-        log.close()
 
 
 class Watched:

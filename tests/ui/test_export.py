@@ -256,3 +256,18 @@ def test_the_indicator_export_says_missing_evidence_and_neutralises_references(
     online_row = next(row for row in sheet.iter_rows() if row[0].value == "Hồ sơ trực tuyến")
     cell = online_row[3]  # the value column: a number shown with one place and "%"
     assert cell.value == 60.0 and cell.number_format == '#,##0.0"%"'
+
+
+def test_only_the_filters_that_are_set_go_in_the_title_block() -> None:
+    from ui.export import Words, chosen_filter_pairs
+
+    words = Words("vi")
+    chosen = (
+        ("tasks.filter.unit", "22015", {"22015": "Phường Tuy Hòa"}),
+        ("tasks.filter.pillar", None, {}),  # not set: left out
+        ("tasks.filter.status", "unknown-code", {"done": "Hoàn thành"}),  # no label: as given
+    )
+    assert chosen_filter_pairs(chosen, words) == [
+        (words.t("tasks.filter.unit"), "Phường Tuy Hòa"),
+        (words.t("tasks.filter.status"), "unknown-code"),
+    ]

@@ -38,7 +38,7 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from common.periods import add_months, month_range, period_end
-from data.feedback_records import RecordFilters, open_case_list, open_case_points
+from data.feedback_records import LIST_COLUMNS, RecordFilters, open_case_list, open_case_points
 from data.feedback_stats import (
     StatsFilters,
     read_stats,
@@ -325,20 +325,6 @@ def _open_now(
         open_case_points(engine, records, MAP_CELL_DEGREES),
         [],
     )
-
-
-LIST_COLUMNS = (
-    "case_code",
-    "unit_code",
-    "category_group",
-    "category",
-    "severity",
-    "status",
-    "received_at",
-    "due_at",
-    "last_changed_at",
-    "state",
-)
 
 
 def _no_cases() -> pd.DataFrame:

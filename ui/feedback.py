@@ -34,15 +34,13 @@ from metrics.feedback_board import (
 from metrics.feedback_case import CaseDetail, DeadlineClock
 from metrics.feedback_cases import AGE_BUCKETS, OPEN_STATES, CaseState
 from ui.export import (
-    ExportTable,
     NumberFormat,
     Words,
     chosen_filter_pairs,
-    download_buttons,
-    filtered_export,
 )
 from ui.loaders import load_boundaries, map_geometry_url, map_tile_url
-from ui.tasks import TaskTable, bucket_bar_chart, show_bucket_cards
+from ui.tasks import TaskTable, bucket_bar_chart, show_bucket_cards, task_export
+from ui.tasks import table_download as task_table_download
 
 ALL = "all"  # the "no filter" choice of every filter
 LATEST = "latest"  # the month choice "now: the data's as-of"
@@ -754,23 +752,8 @@ def filter_lines(
 # --- downloads ------------------------------------------------------------------------------------
 
 
-def feedback_export(
-    table: TaskTable,
-    name: str,
-    stem: str,
-    filters: Sequence[tuple[str, str]],
-    data_as_of: date | datetime | None,
-    words: Words,
-) -> ExportTable:
-    return filtered_export(
-        words,
-        name=name,
-        filters=filters,
-        data_as_of=data_as_of,  # type: ignore[arg-type]  # a datetime is a date
-        frame=table.frame,
-        stem=stem,
-        formats=table.formats,
-    )
+# The tasks page's files and buttons: one export format for every operational page.
+feedback_export = task_export
 
 
 def table_download(
@@ -784,13 +767,17 @@ def table_download(
     data_as_of: datetime | None,
     words: Words,
 ) -> None:
-    """The Excel and CSV buttons of one table, titled with ``name``, the active filters and the
-    data-as-of day; everything the file needs is taken now (the download has no session)."""
-    download_buttons(
-        lambda: feedback_export(table, name, stem, filters, data_as_of, words),
-        f"{stem}-{as_of:%Y-%m-%d}",
-        key=f"feedback_{key}",
-        help_text=words.t("feedback.export_help"),
+    """The Excel and CSV buttons of one feedback table (``ui.tasks.table_download``)."""
+    task_table_download(
+        table,
+        name=name,
+        stem=stem,
+        key=key,
+        filters=filters,
+        as_of=as_of,
+        data_as_of=data_as_of,
+        words=words,
+        page="feedback",
     )
 
 

@@ -836,6 +836,8 @@ def task_export(
     data_as_of: date | None,
     words: Words,
 ) -> ExportTable:
+    """The file of one table (the feedback page's too): ``name``, the active filters and the
+    data-as-of day above the rows."""
     return filtered_export(
         words,
         name=name,
@@ -876,15 +878,17 @@ def table_download(
     as_of: date,
     data_as_of: date | None,
     words: Words,
+    page: str = "tasks",
 ) -> None:
     """The Excel and CSV buttons of one table, titled with ``name``, the active filters and the
     data-as-of day. Everything the file needs is taken now: the file is written in the
-    download's own thread, which has no session to read the language from."""
+    download's own thread, which has no session to read the language from. ``page`` prefixes
+    the widgets' keys and names the help text (``<page>.export_help``)."""
     download_buttons(
         lambda: task_export(table, name, stem, filters, data_as_of, words),
         f"{stem}-{as_of:%Y-%m-%d}",
-        key=f"tasks_{key}",
-        help_text=words.t("tasks.export_help"),
+        key=f"{page}_{key}",
+        help_text=words.t(f"{page}.export_help"),
     )
 
 

@@ -469,3 +469,12 @@ def test_a_load_committed_while_reading_starts_the_count_again(
     stats = counts_.stats
     assert calls["n"] >= 2 and as_of == AS_OF
     assert row(stats, APR, B) == counts(open_within=1, open_overdue=1, age_0_7=2, received=2)
+
+
+def test_the_stored_state_names_are_the_open_states() -> None:
+    # The data layer filters the stored open cases by these names without importing the
+    # metrics layer: the two lists must stay the same.
+    from data.feedback_records import OPEN_STATE_NAMES
+    from metrics.feedback_cases import OPEN_STATES
+
+    assert tuple(state.value for state in OPEN_STATES) == OPEN_STATE_NAMES

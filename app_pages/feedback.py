@@ -41,21 +41,11 @@ from ui.feedback import (
 )
 from ui.loaders import load_case_detail, load_feedback_board, load_feedback_options, load_units
 from ui.selection import open_dossier
-from ui.tasks import picked_rows, show_table
+from ui.tasks import new_selection, picked_rows, show_table
 from ui.text import current_language, num, t
 from ui.url_state import unknown_url_value, url_selectbox
 
 PENDING_CATEGORY = "_feedback_pending_category"  # a category row's (group, category)
-
-
-def new_selection(key: str, rows: list[int]) -> bool:
-    """Whether a table's selected rows changed since the last run (a table keeps reporting its
-    selection; only a new click should move a filter or the case view)."""
-    seen = f"_{key}_seen"
-    if st.session_state.get(seen) == list(rows):
-        return False
-    st.session_state[seen] = list(rows)
-    return True
 
 
 page_header("page.feedback", "feedback.caption")

@@ -36,8 +36,10 @@ from ui.tasks import (
     incomplete_table,
     indicator_figure,
     leader_table,
+    new_selection,
     not_moving_text,
     overdue_share_card,
+    picked_rows,
     plain,
     register_table,
     show_bucket_cards,
@@ -58,16 +60,6 @@ REGISTER_KEY = "task_register"
 TASK_PARAM = "task"
 NO_TASK = ""  # the task picker's "none chosen"
 PENDING_DEPARTMENT = "_tasks_pending_department"
-
-
-def new_selection(key: str, rows: list[int]) -> bool:
-    """Whether a table's selected rows changed since the last run: a table keeps reporting its
-    selection, and only a new click should move a filter or the task picker."""
-    seen = f"_{key}_seen"
-    if st.session_state.get(seen) == list(rows):
-        return False
-    st.session_state[seen] = list(rows)
-    return True
 
 
 page_header("page.tasks", "tasks.caption")
@@ -194,13 +186,7 @@ by_department, by_unit = st.tabs([t("tasks.league_departments"), t("tasks.league
 with by_department:
     st.caption(t("tasks.league_departments_hint"))
     departments_table = department_table(board.by_department, words)
-    picked_department = show_table(
-        departments_table,
-        key="league_departments",
-        on_select="rerun",
-        selection_mode="single-row",
-    )
-    chosen_rows = picked_department.selection.rows if picked_department else []  # type: ignore[attr-defined]
+    chosen_rows = picked_rows(departments_table, "league_departments")
     if new_selection("league_departments", chosen_rows) and chosen_rows:
         # The department filter is already drawn in this run: set it at the top of the next.
         st.session_state[PENDING_DEPARTMENT] = str(
@@ -211,10 +197,7 @@ with by_department:
 with by_unit:
     st.caption(t("tasks.league_units_hint"))
     units_table = unit_table(board.by_unit, words)
-    picked_unit = show_table(
-        units_table, key="league_units", on_select="rerun", selection_mode="single-row"
-    )
-    unit_rows = picked_unit.selection.rows if picked_unit else []  # type: ignore[attr-defined]
+    unit_rows = picked_rows(units_table, "league_units")
     if unit_rows:
         open_dossier(str(board.by_unit["unit_code"].iloc[unit_rows[0]]))
     downloads(units_table, "tasks.league_units", "nhiem-vu-theo-xa", "units")
@@ -222,10 +205,9 @@ with by_unit:
 # --- the register, and one task in full -----------------------------------------------------------
 st.subheader(t("tasks.register_title", n=num(len(board.register))))
 register = register_table(board.register, catalog, words)
-picked = show_table(register, key=REGISTER_KEY, on_select="rerun", selection_mode="single-row")
+register_rows = picked_rows(register, REGISTER_KEY)
 downloads(register, "tasks.register_name", "so-theo-doi-nhiem-vu", "register")
 ids = board.register["assignment_id"].astype(int).astype(str).tolist()
-register_rows = picked.selection.rows if picked else []  # type: ignore[attr-defined]
 if new_selection(REGISTER_KEY, register_rows) and register_rows:
     st.session_state[f"filter_{TASK_PARAM}"] = ids[register_rows[0]]  # the picker follows
 

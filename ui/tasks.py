@@ -862,6 +862,16 @@ def show_table(table: TaskTable, key: str | None = None, **selection: object) ->
     )
 
 
+def new_selection(key: str, rows: list[int]) -> bool:
+    """Whether a table's selected rows changed since the last run: a table keeps reporting its
+    selection, and only a new click should move a filter or a picker."""
+    seen = f"_{key}_seen"
+    if st.session_state.get(seen) == list(rows):
+        return False
+    st.session_state[seen] = list(rows)
+    return True
+
+
 def picked_rows(table: TaskTable, key: str) -> list[int]:
     """Draw ``table`` with single-row selection; the positions of the row a person clicked."""
     event = show_table(table, key=key, on_select="rerun", selection_mode="single-row")

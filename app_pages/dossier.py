@@ -8,6 +8,7 @@ from common.spreadsheet import neutralise_formulas
 from metrics import default_catalog
 from metrics.bands import Band
 from metrics.views import OPERATIONAL_SUMMARY, peer_comparison
+from ui.charts import show_chart
 from ui.components import literal, page_header
 from ui.dossier import (
     feedback_block,
@@ -112,7 +113,7 @@ with left:
     )
 with right:
     st.markdown(f"**{t('dossier.trend')}**")
-    st.altair_chart(
+    show_chart(
         trend_chart(score.history, catalog.bands.green_at_least, catalog.bands.yellow_at_least),
         key="trend",
     )

@@ -6,14 +6,14 @@ import streamlit as st
 
 from metrics.feedback_board import FeedbackFilters
 from metrics.feedback_cases import CaseState
-from ui.components import literal, page_header
+from ui.charts import show_chart
+from ui.components import lazy_tabs, literal, page_header
 from ui.export import Words
 from ui.feedback import (
     ALL,
     CASE_CODE_LIMIT,
     CASE_PARAM,
     FeedbackTable,
-    ageing_figure,
     ageing_table,
     case_code_input,
     case_list_table,
@@ -40,12 +40,15 @@ from ui.feedback import (
     weekly_table,
 )
 from ui.loaders import load_case_detail, load_feedback_board, load_feedback_options, load_units
-from ui.selection import open_dossier
-from ui.tasks import new_selection, picked_rows, show_table
+from ui.tasks import new_selection, picked_rows, rows_open_the_dossier, show_table
 from ui.text import current_language, num, t
 from ui.url_state import unknown_url_value, url_selectbox
 
 PENDING_CATEGORY = "_feedback_pending_category"  # a category row's (group, category)
+BACKLOG_TABS = "feedback_backlog_tab"  # the open tab of the backlog: by unit / by category
+LIST_TABS = "feedback_list_tab"  # the open tab of the lists: oldest / neglected
+CHART_TABS = "feedback_chart_tab"  # the chart shown: ageing / per week / per month
+UNROUTED_LIST = "feedback_unrouted_open"  # whether the unrouted list is unfolded
 
 
 page_header("page.feedback", "feedback.caption")
@@ -161,55 +164,68 @@ show_measure_cards(measure_cards(board.headline, words))
 
 # --- the open backlog by unit (each row opens the unit) and by category ------------------------
 st.subheader(t("feedback.backlog_title"))
-by_unit_tab, by_category_tab = st.tabs([t("feedback.by_unit"), t("feedback.by_category")])
-with by_unit_tab:
-    st.caption(t("feedback.by_unit_hint"))
-    unit_table = unit_backlog_table(board.by_unit, words)
-    rows = picked_rows(unit_table, "backlog_units")
-    if rows:
-        open_dossier(str(board.by_unit["unit_code"].iloc[rows[0]]))
-    downloads(unit_table, "feedback.by_unit", "phan-anh-theo-xa", "units")
-with by_category_tab:
-    st.caption(t("feedback.by_category_hint"))
-    problems, questions = split_questions(board.by_category)
-    for frame, title, stem in (
-        (problems, "feedback.problems_title", "phan-anh-theo-linh-vuc"),
-        (questions, "feedback.questions_title", "hoi-dap-theo-linh-vuc"),
-    ):
-        st.markdown(f"**{t(title)}**")
-        table = category_table(frame, words)
-        rows = picked_rows(table, f"backlog_{stem}")
-        if new_selection(f"backlog_{stem}", rows) and rows:
-            row = frame.iloc[rows[0]]
-            st.session_state[PENDING_CATEGORY] = (str(row["category_group"]), str(row["category"]))
-            st.rerun()
-        downloads(table, title, stem, stem)
+by_unit_tab, by_category_tab = lazy_tabs(
+    [t("feedback.by_unit"), t("feedback.by_category")], key=BACKLOG_TABS
+)
+if by_unit_tab.open:
+    with by_unit_tab:
+        st.caption(t("feedback.by_unit_hint"))
+        unit_table = unit_backlog_table(board.by_unit, words)
+        rows_open_the_dossier(unit_table, board.by_unit["unit_code"], "backlog_units")
+        downloads(unit_table, "feedback.by_unit", "phan-anh-theo-xa", "units")
+if by_category_tab.open:
+    with by_category_tab:
+        st.caption(t("feedback.by_category_hint"))
+        problems, questions = split_questions(board.by_category)
+        for frame, title, stem in (
+            (problems, "feedback.problems_title", "phan-anh-theo-linh-vuc"),
+            (questions, "feedback.questions_title", "hoi-dap-theo-linh-vuc"),
+        ):
+            st.markdown(f"**{t(title)}**")
+            table = category_table(frame, words)
+            rows = picked_rows(table, f"backlog_{stem}")
+            if new_selection(f"backlog_{stem}", rows) and rows:
+                row = frame.iloc[rows[0]]
+                st.session_state[PENDING_CATEGORY] = (
+                    str(row["category_group"]),
+                    str(row["category"]),
+                )
+                st.rerun()
+            downloads(table, title, stem, stem)
 
 # --- ageing, opened against closed, the monthly trend -------------------------------------------
-ageing_side, weekly_side, trend_side = st.columns(3)
-with ageing_side:
-    st.markdown(f"**{t('feedback.ageing_title')}**")
-    ageing = ageing_table(board.ageing, words)
-    st.altair_chart(ageing_figure(ageing, words), key="ageing")
-    downloads(ageing, "feedback.ageing_title", "tuoi-phan-anh", "ageing")
-with weekly_side:
-    st.markdown(f"**{t('feedback.weekly_title')}**")
-    st.altair_chart(weekly_figure(board.weekly, words), key="weekly")
-    downloads(
-        weekly_table(board.weekly, words), "feedback.weekly_title", "mo-dong-theo-tuan", "weekly"
-    )
-with trend_side:
-    st.markdown(f"**{t('feedback.trend_title')}**")
-    st.altair_chart(trend_figure(board.trend, words), key="trend")
-    downloads(trend_table(board.trend, words), "feedback.trend_title", "xu-huong", "trend")
+# One chart drawn at a time: each Vega-Lite chart costs the browser as much as a table, and three
+# of them held back the page's first table by a quarter of the floor's time.
+ageing_tab, weekly_tab, trend_tab = lazy_tabs(
+    [t("feedback.ageing_title"), t("feedback.weekly_title"), t("feedback.trend_title")],
+    key=CHART_TABS,
+)
+if ageing_tab.open:
+    with ageing_tab:
+        ageing = ageing_table(board.ageing, words)
+        show_table(ageing)
+        downloads(ageing, "feedback.ageing_title", "tuoi-phan-anh", "ageing")
+if weekly_tab.open:
+    with weekly_tab:
+        show_chart(weekly_figure(board.weekly, words), key="weekly")
+        weekly = weekly_table(board.weekly, words)
+        downloads(weekly, "feedback.weekly_title", "mo-dong-theo-tuan", "weekly")
+if trend_tab.open:
+    with trend_tab:
+        show_chart(trend_figure(board.trend, words), key="trend")
+        downloads(trend_table(board.trend, words), "feedback.trend_title", "xu-huong", "trend")
 
 # --- the oldest open cases and the neglect list (each row opens the case) ------------------------
 st.subheader(t("feedback.lists_title"))
-oldest_tab, neglected_tab = st.tabs([t("feedback.oldest_title"), t("feedback.neglected_title")])
+oldest_tab, neglected_tab = lazy_tabs(
+    [t("feedback.oldest_title"), t("feedback.neglected_title")], key=LIST_TABS
+)
 for tab, frame, key, stem in (
     (oldest_tab, board.oldest_open, "oldest", "phan-anh-ton-lau-nhat"),
     (neglected_tab, board.neglected, "neglected", "phan-anh-lau-chua-cap-nhat"),
 ):
+    if not tab.open:
+        continue
     with tab:
         if frame.empty:
             st.caption(t("feedback.list_none"))
@@ -244,6 +260,10 @@ if board.unrouted.empty:
     st.caption(t("feedback.unrouted_none"))
 else:
     st.caption(t("feedback.unrouted_hint", shown=num(len(board.unrouted))))
-    unrouted = unrouted_table(board.unrouted, words)
-    show_table(unrouted)
-    downloads(unrouted, "feedback.unrouted_name", "phan-anh-chua-giao-don-vi", "unrouted")
+    # Drawn when opened: the page's first table shows sooner (see ui.components.lazy_tabs).
+    listed = st.expander(t("feedback.unrouted_open"), key=UNROUTED_LIST, on_change="rerun")
+    if listed.open:
+        with listed:
+            unrouted = unrouted_table(board.unrouted, words)
+            show_table(unrouted)
+            downloads(unrouted, "feedback.unrouted_name", "phan-anh-chua-giao-don-vi", "unrouted")

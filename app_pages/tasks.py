@@ -6,6 +6,7 @@ import streamlit as st
 
 from metrics import default_catalog
 from metrics.task_board import TaskBucket, TaskFilters
+from ui.charts import show_chart
 from ui.components import literal, page_header
 from ui.export import Words
 from ui.loaders import (
@@ -15,7 +16,6 @@ from ui.loaders import (
     load_task_options,
     load_units,
 )
-from ui.selection import open_dossier
 from ui.tasks import (
     ALL,
     LATEST,
@@ -42,6 +42,7 @@ from ui.tasks import (
     picked_rows,
     plain,
     register_table,
+    rows_open_the_dossier,
     show_bucket_cards,
     show_table,
     status_labels,
@@ -163,12 +164,12 @@ with trend_side:
         border=True,
     )
     if len(board.trend):
-        st.altair_chart(trend_figure(board.trend, words), key="trend")
+        show_chart(trend_figure(board.trend, words), key="trend")
     downloads(trend_table(board.trend, words), "tasks.trend_title", "ty-le-qua-han", "trend")
 with ageing_side:
     st.markdown(f"**{t('tasks.ageing_title')}**")
     ageing = ageing_table(board.ageing, words)
-    st.altair_chart(ageing_figure(ageing, words), key="ageing")
+    show_chart(ageing_figure(ageing, words), key="ageing")
     downloads(ageing, "tasks.ageing_title", "tuoi-qua-han", "ageing")
 
 # --- escalations first: what a unit cannot solve alone ----------------------------------------
@@ -197,9 +198,7 @@ with by_department:
 with by_unit:
     st.caption(t("tasks.league_units_hint"))
     units_table = unit_table(board.by_unit, words)
-    unit_rows = picked_rows(units_table, "league_units")
-    if unit_rows:
-        open_dossier(str(board.by_unit["unit_code"].iloc[unit_rows[0]]))
+    rows_open_the_dossier(units_table, board.by_unit["unit_code"], "league_units")
     downloads(units_table, "tasks.league_units", "nhiem-vu-theo-xa", "units")
 
 # --- the register, and one task in full -----------------------------------------------------------
@@ -245,9 +244,7 @@ if task_choice != NO_TASK:
                 if detail.indicators.empty:
                     st.caption(t("tasks.indicators_none"))
                 else:
-                    st.altair_chart(
-                        indicator_figure(detail.indicators, words), key="task_indicators"
-                    )
+                    show_chart(indicator_figure(detail.indicators, words), key="task_indicators")
             st.markdown(f"**{t('tasks.checkins_title')}**")
             if detail.checkins.empty:
                 st.caption(t("tasks.checkins_none"))
@@ -268,7 +265,7 @@ else:
     if drawn.empty:
         st.caption(t("tasks.timeline_none"))
     else:
-        st.altair_chart(timeline_figure(drawn, as_of, words), key="timeline")
+        show_chart(timeline_figure(drawn, as_of, words), key="timeline")
         if len(board.register) > TIMELINE_ROWS:
             st.caption(t("tasks.timeline_cut", shown=num(len(drawn)), n=num(len(board.register))))
 

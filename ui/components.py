@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import streamlit as st
+from streamlit.elements.lib.mutable_tab_container import TabContainer
 
 from geo.boundaries import MB, BoundaryError, BoundaryState, BoundaryTooLarge
 from geo.palette import BAND_STYLES, BANDS
@@ -17,6 +18,13 @@ def page_header(title_key: str, caption_key: str | None = None) -> None:
     st.title(t(title_key))
     if caption_key:
         st.caption(t(caption_key))
+
+
+def lazy_tabs(labels: Sequence[str], key: str) -> Sequence[TabContainer]:
+    """Tabs whose hidden panels are not drawn: draw a panel under ``if tab.open:``, and a click
+    on another tab reruns the page to draw that one. Every panel's tables, drawn up front into
+    hidden panels, held back the first table a person sees (the browser lays out all of them)."""
+    return st.tabs(list(labels), key=key, on_change="rerun")
 
 
 def not_built_yet(what_key: str) -> None:

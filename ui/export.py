@@ -587,38 +587,47 @@ def download_buttons(
     key: str,
     caption: str | None = None,
     help_text: str | None = None,
+    folded: bool = False,
 ) -> None:
     """Two small buttons, "Excel" and "CSV", side by side under an optional caption (above
     them, not beside: the heat map's side column at 1366 px has no room for all three). The
     table is built and written only on a click, in the download's own thread, and the page does
     not rerun: showing the buttons costs a page run next to nothing. ``help_text``: what the
-    title block holds, when it is not the scores' (the operational pages' lists)."""
+    title block holds, when it is not the scores' (the operational pages' lists).
+
+    ``folded``: behind one "Tải xuống" button that opens them, with the help as text. A page
+    of nine tables drew eighteen buttons and their tooltips before its first table showed; the
+    browser mounts a closed popover's content only when it opens."""
     help_text = help_text or t("export.help")
     if caption:
         st.caption(caption)
+    if folded:
+        with st.popover(t("export.download"), icon=":material/download:", type="tertiary"):
+            st.caption(help_text)
+            _excel_and_csv(build, stem, key, help_text=None)
+    else:
+        _excel_and_csv(build, stem, key, help_text)
+
+
+def _excel_and_csv(
+    build: Callable[[], ExportTable], stem: str, key: str, help_text: str | None
+) -> None:
     with st.container(horizontal=True, gap="small", vertical_alignment="center"):
-        st.download_button(
-            t("export.xlsx"),
-            data=lambda: xlsx_bytes(build()),
-            file_name=f"{stem}.xlsx",
-            mime=XLSX_MIME,
-            key=f"{key}_xlsx",
-            help=help_text,
-            on_click="ignore",
-            icon=":material/download:",
-            type="tertiary",
-        )
-        st.download_button(
-            t("export.csv"),
-            data=lambda: csv_bytes(build()),
-            file_name=f"{stem}.csv",
-            mime=CSV_MIME,
-            key=f"{key}_csv",
-            help=help_text,
-            on_click="ignore",
-            icon=":material/download:",
-            type="tertiary",
-        )
+        for label, write, suffix, mime in (
+            ("export.xlsx", xlsx_bytes, "xlsx", XLSX_MIME),
+            ("export.csv", csv_bytes, "csv", CSV_MIME),
+        ):
+            st.download_button(
+                t(label),
+                data=lambda write=write: write(build()),
+                file_name=f"{stem}.{suffix}",
+                mime=mime,
+                key=f"{key}_{suffix}",
+                help=help_text,
+                on_click="ignore",
+                icon=":material/download:",
+                type="tertiary",
+            )
 
 
 def scorecard_download(card: pd.DataFrame, period: date, beside: PublishedBeside | None) -> None:

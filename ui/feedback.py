@@ -39,7 +39,7 @@ from ui.export import (
     chosen_filter_pairs,
 )
 from ui.loaders import load_boundaries, map_geometry_url, map_tile_url
-from ui.tasks import TaskTable, bucket_bar_chart, show_bucket_cards, task_export
+from ui.tasks import TaskTable, show_bucket_cards, task_export
 from ui.tasks import table_download as task_table_download
 
 ALL = "all"  # the "no filter" choice of every filter
@@ -83,6 +83,9 @@ CARD_STATES: tuple[CaseState, ...] = (
 )
 OPENED_HEX = "#1f6fb5"  # the weekly chart: cases opened (blue) against cases closed (green)
 CLOSED_HEX = "#2e9d5b"
+ON_TIME_HEX = STATE_STYLES[
+    CaseState.RESOLVED_ON_TIME
+].hex  # the trend's on-time line and its points
 
 
 def _missing(value: Any) -> bool:
@@ -330,16 +333,25 @@ def split_questions(by_category: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFra
 
 
 def ageing_table(ageing: pd.DataFrame, words: Words) -> FeedbackTable:
-    """The open cases by days since receipt, in the buckets' order (zeros too)."""
-    counts = dict(zip(ageing["bucket"], ageing["cases"], strict=True))
+    """The open cases by days since receipt, in the buckets' order (zeros too), each with its
+    share of the open cases drawn as a bar: the page shows this table, not a chart (the
+    browser draws a table at a fraction of a chart's cost)."""
+    by_bucket = dict(zip(ageing["bucket"], ageing["cases"], strict=True))
+    counts = [int(by_bucket.get(key, 0)) for key, _, _ in AGE_BUCKETS]
+    total = sum(counts)
     h = words.t
     frame = pd.DataFrame(
         {
             h("feedback.col.age"): [h(f"feedback.age.{key}") for key, _, _ in AGE_BUCKETS],
-            h("feedback.col.open"): [int(counts.get(key, 0)) for key, _, _ in AGE_BUCKETS],
+            h("feedback.col.open"): counts,
+            h("feedback.col.age_share"): [100 * n / total if total else None for n in counts],
         }
     )
-    return FeedbackTable(frame, formats={h("feedback.col.open"): COUNT})
+    return FeedbackTable(
+        frame,
+        formats={h("feedback.col.open"): COUNT, h("feedback.col.age_share"): SHARE},
+        shares=(h("feedback.col.age_share"),),
+    )
 
 
 def weekly_table(weekly: pd.DataFrame, words: Words) -> FeedbackTable:
@@ -569,18 +581,6 @@ def clock_facts(clock: DeadlineClock, words: Words) -> list[tuple[str, str]]:
 # --- charts (Vega-Lite through Altair: no Plotly bundle, no outside request) ---------------------
 
 
-def ageing_figure(ageing: FeedbackTable, words: Words) -> alt.LayerChart:
-    """Open cases by days since receipt, each bar labelled with its count."""
-    return bucket_bar_chart(
-        ageing,
-        x_title=words.t("feedback.col.age"),
-        y_title=words.t("feedback.col.open"),
-        colour=STATE_STYLES[CaseState.OPEN_WITHIN].hex,
-        words=words,
-        height=240,
-    )
-
-
 def weekly_data(weekly: pd.DataFrame, words: Words) -> pd.DataFrame:
     """Long rows: one per week and series (opened, closed), with a tooltip in the language."""
     opened, closed = words.t("feedback.col.opened"), words.t("feedback.col.closed")
@@ -675,7 +675,7 @@ def trend_figure(trend: pd.DataFrame, words: Words) -> alt.LayerChart:
     )
     line = (
         alt.Chart(data)
-        .mark_line(color=STATE_STYLES[CaseState.RESOLVED_ON_TIME].hex, strokeWidth=2, point=True)
+        .mark_line(color=ON_TIME_HEX, strokeWidth=2, point=alt.OverlayMarkDef(color=ON_TIME_HEX))
         .encode(
             x=x,
             y=alt.Y(

@@ -31,6 +31,7 @@ from ui.export import (
     download_buttons,
     filtered_export,
 )
+from ui.selection import open_dossier
 
 ALL = "all"  # the "no filter" choice of every filter
 LATEST = "latest"  # the as-of choice "the newest day with data"
@@ -878,6 +879,14 @@ def picked_rows(table: TaskTable, key: str) -> list[int]:
     return list(event.selection.rows) if event else []  # type: ignore[attr-defined]
 
 
+def rows_open_the_dossier(table: TaskTable, unit_codes: pd.Series, key: str) -> None:
+    """Draw ``table`` of units; a click on a row opens that unit's dossier (``unit_codes`` in
+    the table's row order)."""
+    rows = picked_rows(table, key)
+    if rows:
+        open_dossier(str(unit_codes.iloc[rows[0]]))
+
+
 def table_download(
     table: TaskTable,
     *,
@@ -899,6 +908,7 @@ def table_download(
         f"{stem}-{as_of:%Y-%m-%d}",
         key=f"{page}_{key}",
         help_text=words.t(f"{page}.export_help"),
+        folded=True,
     )
 
 

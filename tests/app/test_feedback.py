@@ -46,6 +46,20 @@ def select_row(at: AppTest, key: str, row: int) -> AppTest:
     return at.run()
 
 
+def open_tab(at: AppTest, tabs_key: str, label: str) -> AppTest:
+    """What a click on a tab does: the tab group's state names the tab (AppTest accepts it)."""
+    at.session_state[tabs_key] = label
+    return at.run()
+
+
+BACKLOG_TABS, LIST_TABS, CHART_TABS = (
+    "feedback_backlog_tab",
+    "feedback_list_tab",
+    "feedback_chart_tab",
+)
+BY_CATEGORY, NEGLECTED = "Theo lĩnh vực", "10 phản ánh lâu không cập nhật"
+
+
 def _facts(at: AppTest) -> dict[str, str]:
     facts = next(d.value for d in at.dataframe if list(d.value.columns) == FACT_COLUMNS)
     return dict(zip(facts["Thông tin"], facts["Nội dung"], strict=True))
@@ -66,7 +80,13 @@ def test_the_page_shows_the_states_and_the_backlog_in_vietnamese(app_env: Path) 
     headings = [s.value for s in at.subheader]
     assert headings[:3] == ["Phản ánh tồn đọng", "Phản ánh cần đôn đốc", "Chi tiết một phản ánh"]
     assert any(h.startswith("Phản ánh chưa xác định được xã, phường (") for h in headings)
+    assert len(_table(at, "list_oldest")) == 10
+    # The panels not open are not drawn until their tab is chosen.
+    for hidden in ("backlog_phan-anh-theo-linh-vuc", "list_neglected"):
+        with pytest.raises(KeyError):
+            at.dataframe(key=hidden)
     # Questions asking for guidance are a table of their own, after the problem reports.
+    at = open_tab(at, BACKLOG_TABS, BY_CATEGORY)
     problems = _table(at, "backlog_phan-anh-theo-linh-vuc")
     questions = _table(at, "backlog_hoi-dap-theo-linh-vuc")
     assert set(questions["Nhóm lĩnh vực"]) == {"Hỏi đáp, hướng dẫn"}
@@ -74,7 +94,8 @@ def test_the_page_shows_the_states_and_the_backlog_in_vietnamese(app_env: Path) 
     shares = {m.label: m.value for m in at.metric}
     assert re.fullmatch(r"\d{1,3},\d%", shares["Giải quyết đúng hạn"])  # vi-VN: 88,5%
     assert re.fullmatch(r"\d{1,3},\d%", shares["Đóng không có minh chứng"])
-    assert len(_table(at, "list_oldest")) == 10 and len(_table(at, "list_neglected")) == 10
+    at = open_tab(at, LIST_TABS, NEGLECTED)
+    assert len(_table(at, "list_neglected")) == 10
 
 
 def test_filters_come_from_the_link_and_narrow_the_counts(app_env: Path) -> None:
@@ -151,7 +172,7 @@ def test_an_unknown_case_code_says_so(app_env: Path) -> None:
 
 
 def test_a_list_row_opens_the_case(app_env: Path) -> None:
-    at = open_app(FEEDBACK)
+    at = open_tab(open_app(FEEDBACK), LIST_TABS, NEGLECTED)
     code = str(_table(at, "list_neglected").iloc[0]["Mã phản ánh"])
     at = select_row(at, "list_neglected", 0)
     assert not at.exception
@@ -169,7 +190,7 @@ def test_a_unit_row_opens_its_dossier(app_env: Path) -> None:
 
 
 def test_a_category_row_filters_on_that_category(app_env: Path) -> None:
-    at = open_app(FEEDBACK)
+    at = open_tab(open_app(FEEDBACK), BACKLOG_TABS, BY_CATEGORY)
     row = _table(at, "backlog_phan-anh-theo-linh-vuc").iloc[0]
     at = select_row(at, "backlog_phan-anh-theo-linh-vuc", 0)
     assert not at.exception
@@ -240,3 +261,30 @@ def test_values_from_the_link_are_shown_literally(app_env: Path) -> None:
         at = open_app(FEEDBACK, **{param: HOSTILE[0]})
         assert not at.exception
         assert_only_literal(at, HOSTILE[0])
+
+
+def test_the_charts_and_the_unrouted_list_are_drawn_when_asked_for(app_env: Path) -> None:
+    at = open_app(FEEDBACK)
+    ageing_columns = ["Số ngày từ khi nhận", "Đang mở", "Tỷ lệ trong số đang mở (%)"]
+    ageing = next(d.value for d in at.dataframe if d.value.columns.tolist() == ageing_columns)
+    assert ageing["Đang mở"].sum() == _table(at, "backlog_units")["Đang mở"].sum()
+    assert ageing["Tỷ lệ trong số đang mở (%)"].sum() == pytest.approx(100)
+    assert len(at.get("vega_lite_chart")) == 0  # no chart until its tab is chosen
+    at = open_tab(at, CHART_TABS, "Tiếp nhận và đóng theo tuần")
+    assert not at.exception
+    assert len(at.get("vega_lite_chart")) == 1
+    at = open_tab(at, CHART_TABS, "Quá hạn và tỷ lệ đúng hạn theo tháng")
+    assert len(at.get("vega_lite_chart")) == 1
+    # The unrouted cases: counted in the heading, listed once unfolded.
+    heading = next(h.value for h in at.subheader if h.value.startswith("Phản ánh chưa xác định"))
+    total = _count(re.search(r"\(([\d.]+)\)", heading).group(1))  # type: ignore[union-attr]
+    assert total > 0  # the demo data holds some
+    before = [d.value.columns.tolist() for d in at.dataframe]
+    at.session_state["feedback_unrouted_open"] = True
+    at.run()
+    assert not at.exception
+    new = [d.value for d in at.dataframe if d.value.columns.tolist() not in before]
+    shown = next(c.value for c in at.caption if "phản ánh mới nhất" in c.value)
+    assert len(new) == 1 and len(new[0]) == min(
+        total, _count(re.findall(r"\d[\d.]*\d|\d", shown)[-1])
+    )

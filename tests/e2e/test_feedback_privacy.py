@@ -233,6 +233,39 @@ def show_case_view(page: Any, code: str) -> None:
     shown.scroll_into_view_if_needed()
 
 
+def wait_for_run(page: Any) -> None:
+    """Until the rerun a click started is over (it may not have begun when first looked at)."""
+    for _ in range(2):
+        page.wait_for_timeout(400)
+        page.wait_for_selector(
+            '[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=120_000
+        )
+
+
+def click_middle(page: Any, target: Any) -> None:
+    """A person's click: the mouse moved onto the middle of ``target`` and pressed."""
+    target.scroll_into_view_if_needed()
+    box = target.bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y, steps=5)
+    page.mouse.click(x, y)
+    wait_for_run(page)
+
+
+def unfold_everything(page: Any) -> None:
+    """Open every panel the page draws only on request: the other tabs, the unrouted list."""
+    for key in (
+        "feedback.by_category",
+        "feedback.neglected_title",
+        "feedback.weekly_title",
+        "feedback.trend_title",
+    ):
+        tab = page.get_by_role("tab", name=translate(key, "vi"))
+        click_middle(page, tab)
+        assert tab.get_attribute("aria-selected") == "true", key
+    click_middle(page, page.get_by_text(translate("feedback.unrouted_open", "vi")).first)
+
+
 def frame_texts(page: Any) -> list[str]:
     """Each frame's markup and visible text (attributes, scripts and what a person reads)."""
     return [
@@ -265,6 +298,12 @@ def test_the_feedback_page_sends_no_personal_data(privacy_server: str, browser: 
         assert watched.received(X1) and watched.received(X2)
         assert_nothing_unmasked(watched)
         assert_nothing_ran(recorded.page)
+        # What is drawn only when asked for: the category with a payload, the unrouted case.
+        unfold_everything(recorded.page)
+        assert watched.received(UNROUTED) and watched.received(f"Đèn {IMG}")
+        assert_nothing_unmasked(watched)
+        assert_nothing_ran(recorded.page)
+        assert recorded.page.locator("img[src='x']").count() == 0
         recorded.page.screenshot(path=str(SCREENSHOTS / "feedback-privacy.png"), full_page=True)
         assert non_local_requests(recorded) == []
 

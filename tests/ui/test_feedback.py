@@ -45,3 +45,16 @@ def test_the_list_has_one_column_per_heading_and_the_deadline_state(words: Words
     # Days open at 21/11 12:00: PA-1 since 1/11 08:00 → 20; PA-2 since 11/11 → 10.
     assert frame[words.t("feedback.col.days_open")].tolist() == [20, 10]
     assert frame[words.t("feedback.col.unit")].tolist() == ["Phường Tuy Hòa", "24373"]
+
+
+def test_the_ageing_table_gives_each_bucket_its_share_of_the_open_cases() -> None:
+    from ui.feedback import ageing_table
+
+    ageing = pd.DataFrame({"bucket": ["age_0_7", "age_31_90"], "cases": [3, 1]})
+    frame = ageing_table(ageing, VI).frame
+    # Four buckets in order, the empty ones as zeros; 3 of 4 open cases are a week old or less.
+    assert frame["Đang mở"].tolist() == [3, 0, 1, 0]
+    assert frame["Tỷ lệ trong số đang mở (%)"].tolist() == [75.0, 0.0, 25.0, 0.0]
+    nothing = ageing_table(pd.DataFrame({"bucket": [], "cases": []}), VI).frame
+    assert nothing["Đang mở"].tolist() == [0, 0, 0, 0]
+    assert nothing["Tỷ lệ trong số đang mở (%)"].isna().all()  # no share of nothing

@@ -28,6 +28,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from common.site_stages import SITE_STATES
+
 # Named constraints keep Alembic migrations identical on SQLite (batch mode) and PostgreSQL.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -56,16 +58,6 @@ FEEDBACK_STATES = (
     "reopened",
 )
 SITE_TECHNOLOGIES = ("4G", "5G")
-SITE_STATES = (
-    "planned",
-    "site_agreed",
-    "permitted",
-    "power_ready",
-    "built",
-    "integrated",
-    "on_air",
-    "blocked",
-)
 OPERATORS = ("Viettel", "VNPT", "MobiFone")
 IMPORT_KINDS = ("demo", "registry", "indicators", "tasks", "feedback", "infrastructure")
 

@@ -24,13 +24,14 @@ from datetime import date, timedelta
 
 import numpy as np
 
+from common.site_stages import PIPELINE
 from data.demo.load import Rows
 from data.demo.world import SPAN_START, World, scatter_around, stream
 from data.models import InfraSite, InfraSiteStatusChange
 
 SITES_AT_SCALE_1 = 1500
 WAVE_ONE_AT_SCALE_1 = 680
-STAGES = ("planned", "site_agreed", "permitted", "power_ready", "built", "integrated", "on_air")
+STAGES = PIPELINE
 # Days each stage takes (uniform between the bounds) before slowness is applied.
 _NEW_BUILD_DAYS = ((10, 45), (10, 60), (7, 45), (15, 45), (3, 14), (2, 10))
 _UPGRADE_DAYS = ((2, 7), (3, 10), (2, 7), (5, 15), (2, 6), (1, 4))

@@ -300,3 +300,24 @@ def test_sqlite_and_postgresql_store_the_same_feedback_counts(
         assert len(left) > 0
         pd.testing.assert_frame_equal(left, right)
     assert stats_state(sqlite_demo).as_of == stats_state(postgres_demo).as_of  # type: ignore[union-attr]
+
+
+def test_each_sites_stored_stage_is_the_one_its_history_gives(demo: Engine) -> None:
+    from data.infrastructure import pipeline_history, pipeline_sites
+    from data.models import InfraSite
+    from metrics.site_pipeline import forecasts, stages_on
+
+    with demo.connect() as conn:
+        stored = dict(conn.execute(select(InfraSite.id, InfraSite.status)).all())
+    sites, history = pipeline_sites(demo), pipeline_history(demo)
+    stages = stages_on(history, END)
+    assert len(stages) == len(stored) > 0  # every site has a history by the data's end
+    assert dict(zip(stages["site_id"], stages["stage"], strict=True)) == stored
+    # One forecast per unit, and a covered unit is exactly one with a 5G centre site on air.
+    units = [str(u) for u in read_units(demo)["code"]]
+    judged = forecasts(units, sites, history, END)
+    assert [f.unit_code for f in judged] == units
+    on_air = set(stages.loc[stages["stage"] == "on_air", "site_id"])
+    centre_5g = sites[(sites["technology"] == "5G") & sites["serves_centre"]]
+    covered = set(centre_5g.loc[centre_5g["site_id"].isin(on_air), "unit_code"])
+    assert {f.unit_code for f in judged if f.covered} == covered

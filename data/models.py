@@ -523,8 +523,53 @@ class InfraSiteStatusChange(Base):
     note: Mapped[str | None] = mapped_column(String(200))
 
 
+class InfraFibreMonth(Base):
+    """Fibre to the home in one unit at one month's end, from the operators' subscriber data:
+    households passed (a fibre line reaches the house) and connected (it has a subscription)."""
+
+    __tablename__ = "infra_fibre_monthly"
+    __table_args__ = (
+        CheckConstraint("households_passed <= households", name="passed_within_households"),
+        CheckConstraint("households_connected <= households_passed", name="connected_passed"),
+        CheckConstraint("households_connected >= 0", name="connected_not_negative"),
+    )
+
+    unit_code: Mapped[str] = mapped_column(ForeignKey("units.code"), primary_key=True)
+    month: Mapped[date] = mapped_column(Date, primary_key=True)  # the month's first day
+    households: Mapped[int] = mapped_column(Integer)
+    households_passed: Mapped[int] = mapped_column(Integer)
+    households_connected: Mapped[int] = mapped_column(Integer)
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batches.id"))
+
+
+class InfraSiteUnchecked(Base):
+    """A site from an import that could not be given to a unit: its coordinates fall outside
+    the province, its unit code is unknown, or the two disagree. Kept whole, with its history
+    as JSON text, until someone checks it; never counted in the coverage."""
+
+    __tablename__ = "infra_sites_unchecked"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    site_code: Mapped[str] = mapped_column(String(30), unique=True)
+    # outside_province | unknown_unit | unit_mismatch | no_location
+    reason: Mapped[str] = mapped_column(String(30))
+    stated_unit: Mapped[str | None] = mapped_column(String(20))
+    located_unit: Mapped[str | None] = mapped_column(String(5))
+    operator: Mapped[str] = mapped_column(String(20))
+    technology: Mapped[str] = mapped_column(String(5))
+    serves_centre: Mapped[bool] = mapped_column(Boolean)
+    lat: Mapped[float | None] = mapped_column(Float)
+    lon: Mapped[float | None] = mapped_column(Float)
+    status: Mapped[str] = mapped_column(String(20))
+    history_json: Mapped[str] = mapped_column(Text)
+    received_at: Mapped[datetime] = mapped_column(DateTime)
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batches.id"))
+
+
 # Tables the demo generator owns, children before parents (the order to delete in).
 OPERATIONAL_TABLES = (
+    InfraFibreMonth.__table__,
+    InfraSiteUnchecked.__table__,
     InfraSiteStatusChange.__table__,
     InfraSite.__table__,
     FeedbackStatusChange.__table__,

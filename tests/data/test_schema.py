@@ -35,6 +35,8 @@ EXPECTED_TABLES = {
     "feedback_unrouted",
     "infra_sites",
     "infra_site_status_history",
+    "infra_fibre_monthly",
+    "infra_sites_unchecked",
     "import_batches",
     "publications",
     "published_unit_scores",

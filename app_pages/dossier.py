@@ -14,6 +14,7 @@ from ui.dossier import (
     feedback_block,
     format_value,
     indicator_table,
+    infrastructure_block,
     load_unit_revisions,
     peer_table,
     pillar_column_widths,
@@ -188,3 +189,4 @@ for col, (subject, keys) in zip(blocks, OPERATIONAL_SUMMARY.items(), strict=True
 
 task_block(code, str(unit["full_name"]), period)
 feedback_block(code, str(unit["full_name"]), period)
+infrastructure_block(code, str(unit["full_name"]), period)

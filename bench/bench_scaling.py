@@ -65,7 +65,7 @@ INPUT_PARTS = (
     "feedback_as_of_month",
     "unit_task_assignments",
     "unit_task_extensions",
-    "on_air_5g_sites",
+    "five_g_site_history",
 )
 
 

@@ -26,7 +26,7 @@ from data.feedback import (
     feedback_resolved_by_month,
     feedback_unit_months,
 )
-from data.infrastructure import on_air_5g_sites
+from data.infrastructure import five_g_site_history
 from data.models import FeedbackCase, IndicatorValue, Unit
 from data.tasks import unit_task_assignments, unit_task_extensions
 
@@ -36,10 +36,10 @@ __all__ = [
     "feedback_overdue_by_month",
     "feedback_resolved_by_month",
     "feedback_unit_months",
+    "five_g_site_history",
     "last_ended_month",
     "load_operational_inputs",
     "month_of",
-    "on_air_5g_sites",
     "operational_periods",
     "unit_populations",
     "unit_task_assignments",
@@ -65,8 +65,9 @@ class OperationalInputs:
       approved extension);
     * ``task_extensions``: assignment_id, decided_at, new_deadline — the approved extensions of
       those assignments, in the order decided (the deadline in force at any date follows);
-    * ``sites_5g``: unit_code, serves_centre, on_air_at, population_covered — 5G sites that went
-      on air (``on_air_at`` a date).
+    * ``sites_5g``: site_id, unit_code, serves_centre, population_covered, changed_at,
+      to_status — the dated stage changes of the 5G sites (``data.infrastructure``), read by the
+      rollout rules (``metrics.site_pipeline``) as the page reads them.
     """
 
     populations: pd.DataFrame
@@ -93,7 +94,7 @@ def load_operational_inputs(engine: Engine) -> OperationalInputs:
         feedback_overdue=feedback_overdue_by_month(feedback, feedback_as_of_month(engine)),
         task_assignments=unit_task_assignments(engine),
         task_extensions=unit_task_extensions(engine),
-        sites_5g=on_air_5g_sites(engine),
+        sites_5g=five_g_site_history(engine),
     )
 
 

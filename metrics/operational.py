@@ -20,7 +20,7 @@ from sqlalchemy import Engine
 
 from common.periods import month_start
 from data.feedback import feedback_as_of_month, feedback_unit_months
-from data.infrastructure import on_air_5g_sites
+from data.infrastructure import five_g_site_history
 from data.measures import OperationalInputs, load_operational_inputs, unit_populations
 from data.tasks import unit_task_assignments, unit_task_extensions
 from metrics.feedback import backlog_measure, share_measures
@@ -56,7 +56,7 @@ def input_queries() -> dict[str, Callable[[Engine], object]]:
         "feedback_as_of_month": feedback_as_of_month,
         "unit_task_assignments": unit_task_assignments,
         "unit_task_extensions": unit_task_extensions,
-        "on_air_5g_sites": on_air_5g_sites,
+        "five_g_site_history": five_g_site_history,
     }
 
 

@@ -86,6 +86,32 @@ def stages_on(history: pd.DataFrame, day: date) -> pd.DataFrame:
     ).reset_index(drop=True)
 
 
+def on_air_spells(history: pd.DataFrame) -> pd.DataFrame:
+    """Each stretch of days a site was on air: site_id, on_air_from (the day it went on air),
+    off_air_from (the day a change took it off again; NaT while still on air). The same reading
+    of the history as :func:`stages_on` — a change counts from its own day, the later record of
+    a day wins — so a site is on air on day d exactly when on_air_from ≤ d < off_air_from."""
+    ordered = _ordered(history)
+    days = ordered.groupby(["site_id", "changed_at"], sort=False).tail(1)
+    on = (days["to_status"] == ON_AIR).to_numpy()
+    site = days["site_id"].to_numpy()
+    same_site = np.r_[False, site[1:] == site[:-1]]
+    was_on = np.r_[False, on[:-1]] & same_site
+    starts = days.loc[on & ~was_on, ["site_id", "changed_at"]]
+    ends = days.loc[~on & was_on, ["site_id", "changed_at"]]
+    # On and off alternate within a site: the k-th end closes the k-th stretch.
+    starts = starts.assign(k=starts.groupby("site_id").cumcount())
+    ends = ends.assign(k=ends.groupby("site_id").cumcount())
+    spells = starts.merge(ends, on=["site_id", "k"], how="left", suffixes=("", "_off"))
+    return pd.DataFrame(
+        {
+            "site_id": spells["site_id"].to_numpy(),
+            "on_air_from": spells["changed_at"].to_numpy(),
+            "off_air_from": spells["changed_at_off"].to_numpy(),
+        }
+    )
+
+
 def regressions(history: pd.DataFrame) -> pd.DataFrame:
     """Every change that moved a site back along the pipeline: site_id, changed_at, from_stage,
     to_stage, note (the reason given; None when none was)."""
@@ -107,6 +133,16 @@ def centres_covered(sites: pd.DataFrame, stages: pd.DataFrame) -> set[str]:
     on_air = set(stages.loc[stages["stage"] == ON_AIR, "site_id"])
     serving = _centre_5g(sites)
     return set(serving.loc[serving["site_id"].isin(on_air), "unit_code"].astype(str))
+
+
+def population_covered(sites: pd.DataFrame, stages: pd.DataFrame) -> pd.Series:
+    """People covered by each unit's 5G sites on air (by unit_code; units with none absent).
+    ``sites``: site_id, unit_code, technology, population_covered; ``stages``: from
+    :func:`stages_on`. Sites overlap, so the sum can exceed the population: whoever shows a
+    share caps it at 100 %."""
+    on_air = set(stages.loc[stages["stage"] == ON_AIR, "site_id"])
+    live = sites[(sites["technology"] == "5G") & sites["site_id"].isin(on_air)]
+    return live.groupby(live["unit_code"].astype(str))["population_covered"].sum()
 
 
 def glide_share(day: date, baseline_share: float) -> float:
@@ -131,13 +167,17 @@ class StageDuration:
 def stage_durations(history: pd.DataFrame, day: date) -> dict[str, StageDuration]:
     """Each stage before on air: the days a site spent in it, counted when the site moved on to
     a later stage on or before ``day``."""
+    ordered = _ordered(history[history["changed_at"] <= day])
+    site = ordered["site_id"].to_numpy()
+    rank = ordered["to_status"].map(_ORDER).fillna(-1).to_numpy(dtype=int)  # blocked: -1
+    days = pd.to_datetime(ordered["changed_at"]).to_numpy()
+    # Consecutive changes of one site where the first is a stage before on air and the second
+    # a later stage of the pipeline: the days between are a duration of the first's stage.
+    moved_on = (site[1:] == site[:-1]) & (rank[:-1] >= 0) & (rank[1:] > rank[:-1])
+    elapsed = ((days[1:] - days[:-1]) // np.timedelta64(1, "D")).astype(int)
     spent: dict[str, list[int]] = {stage: [] for stage in PIPELINE[:-1]}
-    for _, changes in _ordered(history[history["changed_at"] <= day]).groupby("site_id"):
-        days, stages = list(changes["changed_at"]), list(changes["to_status"])
-        for i in range(len(stages) - 1):
-            here, after = stages[i], stages[i + 1]
-            if here in spent and after in _ORDER and _ORDER[after] > _ORDER[here]:
-                spent[here].append((days[i + 1] - days[i]).days)
+    for stage_rank, days_spent in zip(rank[:-1][moved_on], elapsed[moved_on], strict=True):
+        spent[PIPELINE[stage_rank]].append(int(days_spent))
     durations = {}
     for stage, values in spent.items():
         if values:
@@ -177,9 +217,11 @@ def forecasts(
     sites: pd.DataFrame,
     history: pd.DataFrame,
     day: date,
+    durations: dict[str, StageDuration] | None = None,
 ) -> list[UnitForecast]:
-    """One forecast per unit in ``units``, judged on ``day`` with the durations observed by then.
-    ``sites``: site_id, unit_code, technology, serves_centre; ``history``: as in
+    """One forecast per unit in ``units``, judged on ``day`` with the durations observed by then
+    (``durations``: :func:`stage_durations` of the same history and day, when the caller has
+    them already). ``sites``: site_id, unit_code, technology, serves_centre; ``history``: as in
     :func:`stages_on`."""
     stages = stages_on(history, day)
     where: dict[int, tuple[str, date]] = {
@@ -188,7 +230,7 @@ def forecasts(
             stages["site_id"], stages["stage"], stages["since"], strict=True
         )
     }
-    durations = stage_durations(history, day)
+    durations = durations if durations is not None else stage_durations(history, day)
     covered = centres_covered(sites, stages)
     serving = _centre_5g(sites)
     by_unit: dict[str, list[int]] = {}

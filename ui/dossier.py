@@ -28,10 +28,19 @@ from ui.feedback import (
     state_cards,
 )
 from ui.heatmap import signed
+from ui.infrastructure import (
+    INFRASTRUCTURE_PAGE,
+    block_cards,
+    forecast_text,
+    regression_table,
+    show_headline_cards,
+)
 from ui.loaders import (
     load_feedback_options,
+    load_infra_options,
     load_task_options,
     load_unit_feedback_block,
+    load_unit_infra_block,
     load_unit_task_block,
     load_units,
     page_loader,
@@ -376,5 +385,37 @@ def feedback_block(code: str, unit_name: str, period: date) -> None:
         FEEDBACK_PAGE,
         label=t("feedback.block.link", unit=unit_name),
         icon=":material/forum:",
+        query_params=link,
+    )
+
+
+# --- the unit's 5G and fibre (the infrastructure page's computation, one unit) ------------------
+
+
+def infrastructure_block(code: str, unit_name: str, period: date) -> None:
+    """The unit's centre (5G on air, the forecast range, or why there is none), its sites by
+    stage, population and fibre coverage at the end of ``period`` (or at the newest day with
+    data while the month runs), from the same rollout computation as the infrastructure page
+    and the score's infrastructure indicators, and a link to that page filtered on the unit."""
+    words = Words(current_language())
+    as_of, as_of_value = as_of_for_period(period, load_infra_options())
+    block = load_unit_infra_block(code, as_of)
+    st.subheader(t("infrastructure.block.title", date=day(as_of)))
+    st.markdown(f"**{forecast_text(block.forecast, words)}**")
+    show_headline_cards(block_cards(block, words))
+    if not block.regressions.empty:
+        st.markdown(f"**{t('infrastructure.block.regressions', n=num(len(block.regressions)))}**")
+        shown = regression_table(block.regressions, words)
+        st.dataframe(
+            neutralise_formulas(shown.frame),
+            hide_index=True,
+            width="stretch",
+            column_config=shown.column_config(),
+        )
+    link = {"unit": code} if as_of_value == LATEST else {"unit": code, "as_of": as_of_value}
+    st.page_link(
+        INFRASTRUCTURE_PAGE,
+        label=t("infrastructure.block.link", unit=unit_name),
+        icon=":material/cell_tower:",
         query_params=link,
     )

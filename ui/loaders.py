@@ -67,6 +67,15 @@ from metrics.feedback_board import (
 )
 from metrics.feedback_case import CaseDetail, case_detail
 from metrics.feedback_cases import CaseState
+from metrics.infra_board import (
+    InfraBoard,
+    InfraFilterOptions,
+    InfraFilters,
+    UnitInfraBlock,
+    infra_board,
+    infra_filter_options,
+    unit_infra_block,
+)
 from metrics.publication import (
     PublishedBeside,
     PublishedIndicators,
@@ -500,6 +509,71 @@ def _unit_task_block(url: str, version: int, code: str, as_of: date) -> UnitTask
 def load_unit_task_block(code: str, as_of: date) -> UnitTaskBlock:
     """The dossier's task block: ``code``'s buckets, overdue tasks and escalations."""
     return _unit_task_block(*_data_key(), code, as_of)
+
+
+# --- the infrastructure page (read from the data: keyed on the data version) -------------------
+
+
+@st.cache_data(ttl=CACHE_TTL_S, max_entries=4, show_spinner=False)
+def _infra_options(url: str, version: int) -> InfraFilterOptions:
+    del url, version
+    return infra_filter_options(get_engine())
+
+
+@page_loader
+def load_infra_options() -> InfraFilterOptions:
+    """The infrastructure page's filter choices: operators, technologies, the days covered."""
+    return _infra_options(*_data_key())
+
+
+@st.cache_resource(ttl=CACHE_TTL_S, max_entries=16, show_spinner=False)
+def _infra_board(
+    url: str,
+    version: int,
+    as_of: date,
+    operator: str | None,
+    technology: str | None,
+    peer_group: str | None,
+    unit_codes: tuple[str, ...],
+    stage: str | None,
+) -> InfraBoard:
+    del url, version  # cache keys only
+    filters = InfraFilters(
+        as_of=as_of,
+        operator=operator,
+        technology=technology,
+        peer_group=peer_group,
+        unit_codes=unit_codes,
+        stage=stage,
+    )
+    return infra_board(get_engine(), filters)
+
+
+@page_loader
+def load_infra_board(filters: InfraFilters) -> InfraBoard:
+    """The board for ``filters``, computed once per process for everyone who asks. Read-only:
+    callers build new frames."""
+    return _infra_board(
+        *_data_key(),
+        filters.as_of,
+        filters.operator,
+        filters.technology,
+        filters.peer_group,
+        tuple(filters.unit_codes),
+        filters.stage,
+    )
+
+
+@st.cache_data(ttl=CACHE_TTL_S, max_entries=64, show_spinner=False)
+def _unit_infra_block(url: str, version: int, code: str, as_of: date) -> UnitInfraBlock:
+    del url, version
+    return unit_infra_block(get_engine(), code, as_of)
+
+
+@page_loader
+def load_unit_infra_block(code: str, as_of: date) -> UnitInfraBlock:
+    """The dossier's infrastructure block: ``code``'s centre, forecast, sites and fibre."""
+    return _unit_infra_block(*_data_key(), code, as_of)
 
 
 # --- the feedback page (read from the stored counts: keyed on their state) -------------------

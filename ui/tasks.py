@@ -14,7 +14,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 import altair as alt
 import pandas as pd
@@ -762,12 +762,22 @@ def indicator_figure(indicators: pd.DataFrame, words: Words) -> alt.Chart:
 # --- filters -------------------------------------------------------------------------------------
 
 
+class DaySpan(Protocol):
+    """The days a board's data covers (the tasks' and the infrastructure's filter options)."""
+
+    @property
+    def first_day(self) -> date: ...
+
+    @property
+    def last_day(self) -> date: ...
+
+
 def month_end(month: date) -> date:
     following = date(month.year + month.month // 12, month.month % 12 + 1, 1)
     return following - timedelta(days=1)
 
 
-def as_of_choices(options: TaskFilterOptions) -> dict[str, date]:
+def as_of_choices(options: DaySpan) -> dict[str, date]:
     """URL value → the day judged: the newest day with data first, then the end of every
     month the data covers completely, newest first ("10/2026", as the period is written)."""
     choices = {LATEST: options.last_day}
@@ -789,7 +799,7 @@ def as_of_labels(choices: Mapping[str, date], words: Words) -> dict[str, str]:
     }
 
 
-def as_of_for_period(period: date, options: TaskFilterOptions) -> tuple[date, str]:
+def as_of_for_period(period: date, options: DaySpan) -> tuple[date, str]:
     """The day the dossier's task block judges a month by (its last day, or the newest day with
     data while the month is not over) and the tasks page's as-of value for it."""
     end = month_end(date(period.year, period.month, 1))

@@ -1,4 +1,5 @@
-"""The deterministic demo data set: indicators, tasks, feedback and 5G sites for the 102 units.
+"""The deterministic demo data set: indicators, tasks, feedback, 5G sites and fibre for the 102
+units.
 
 No operational data of the province is public, so the dashboard ships a realistic stand-in,
 labelled as demo data in the interface. Everything is drawn from ``numpy`` random streams
@@ -23,19 +24,19 @@ from datetime import date, timedelta
 from sqlalchemy import Connection, Engine, func, insert, literal, select, update
 
 from data.db import exclusive_write
-from data.demo import feedback, indicators, infrastructure, tasks, unrouted
+from data.demo import feedback, fibre, indicators, infrastructure, tasks, unrouted
 from data.demo.load import BulkWriter, delete_operational_rows
 from data.demo.world import LATEST_END_DATE, PLATFORM_LAUNCH, SPAN_START, load_world, vietnam_now
 from data.migrate import upgrade_to_head
 from data.models import OPERATIONAL_TABLES, ImportBatch
 from data.reference_data import sync_reference_data
 
-GENERATOR_VERSION = "1"
+GENERATOR_VERSION = "2"
 SOURCE_NAME = "demo generator"
 MAX_SCALE = 100.0
 
 # Written in this order: parents before children.
-SUBJECTS = (indicators, tasks, feedback, infrastructure)
+SUBJECTS = (indicators, tasks, feedback, infrastructure, fibre)
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,8 @@ class DemoSummary:
     feedback_unrouted: int
     infra_sites: int
     infra_site_status_history: int
+    infra_sites_unchecked: int
+    infra_fibre_monthly: int
 
     def by_table(self) -> dict[str, int]:
         counts = asdict(self)
@@ -171,6 +174,8 @@ def _generate(
             progress(done, steps)
     # A handful of cases no unit could be given (data.demo.unrouted): too few for a step.
     writer.write_all(unrouted.generate(world, batch_id))
+    # Likewise the few imported sites no unit could be given (data.demo.infrastructure).
+    writer.write_all(infrastructure.unchecked(world, batch_id))
     writer.finish()
     progress(steps, steps)
     rows = sum(writer.counts.values())

@@ -327,6 +327,35 @@ def _series_input(world: World, months: list[date]) -> _Series:
     )
 
 
+def _draw_values(
+    key: str, base: _Series, earlier: dict[str, np.ndarray], rng: np.random.Generator
+) -> tuple[_Series, np.ndarray]:
+    """One indicator's values (units × months), from its own stream ``rng``."""
+    offset = rng.normal(0.0, 0.08, (base.x.shape[0], 1))
+    series = _Series(
+        np.clip(base.x + offset, 0.0, 1.0),
+        base.months,
+        base.elapsed,
+        base.population,
+        base.highland_dak_lak,
+        earlier,
+    )
+    return series, _SHAPES[key].draw(series, rng)
+
+
+def fibre_household_values(world: World) -> tuple[list[date], np.ndarray]:
+    """The months and the ``fibre_household_pct`` values (units × months) the generator writes,
+    drawn again from the indicator's own stream, so the fibre counts (``data.demo.fibre``) agree
+    with the score's indicator. The indicator is measured ("auto"): every value of a month
+    that ended before the snapshot is written."""
+    months = indicator_months(world.end_date)
+    if not months:
+        return [], np.zeros((len(world.units), 0))
+    rng = stream(world.seed, "indicators", "fibre_household_pct")
+    _, values = _draw_values("fibre_household_pct", _series_input(world, months), {}, rng)
+    return months, values
+
+
 def generate(world: World, batch_id: int) -> Iterator[Rows]:
     """Rows of ``indicator_values`` for every unit, indicator and complete month."""
     months = indicator_months(world.end_date)
@@ -337,21 +366,11 @@ def generate(world: World, batch_id: int) -> Iterator[Rows]:
     auto_reported = _auto_times(months, len(world.units), rng)
     base = _series_input(world, months)
     as_of = np.datetime64(world.as_of, "s")
-    n_units = base.x.shape[0]
     earlier: dict[str, np.ndarray] = {}
     pieces: list[dict[str, np.ndarray]] = []
     for position, indicator in enumerate(DEMO_INDICATORS):
         values_rng = stream(world.seed, "indicators", indicator.key)
-        offset = values_rng.normal(0.0, 0.08, (n_units, 1))
-        series = _Series(
-            np.clip(base.x + offset, 0.0, 1.0),
-            months,
-            base.elapsed,
-            base.population,
-            base.highland_dak_lak,
-            earlier,
-        )
-        values = _SHAPES[indicator.key].draw(series, values_rng)
+        series, values = _draw_values(indicator.key, base, earlier, values_rng)
         earlier[indicator.key] = values
         times = auto_reported if indicator.source_type == "auto" else reported
         # Now and then a single figure is left blank in an otherwise complete report.

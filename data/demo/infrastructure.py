@@ -18,20 +18,21 @@ estimates 5G population coverage.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 import numpy as np
 
 from common.site_stages import PIPELINE
 from data.demo.load import Rows
 from data.demo.world import SPAN_START, World, scatter_around, stream
-from data.models import InfraSite, InfraSiteStatusChange
+from data.models import InfraSite, InfraSiteStatusChange, InfraSiteUnchecked
 
 SITES_AT_SCALE_1 = 1500
 WAVE_ONE_AT_SCALE_1 = 680
-STAGES = PIPELINE
+REGRESSIONS_AT_SCALE_1 = 9
 # Days each stage takes (uniform between the bounds) before slowness is applied.
 _NEW_BUILD_DAYS = ((10, 45), (10, 60), (7, 45), (15, 45), (3, 14), (2, 10))
 _UPGRADE_DAYS = ((2, 7), (3, 10), (2, 7), (5, 15), (2, 6), (1, 4))
@@ -51,6 +52,18 @@ _BLOCK_REASONS = {
     ),
 }
 _RESUMED_NOTE = "Đã tháo gỡ vướng mắc, tiếp tục triển khai"
+# What sends a working site back along the pipeline: (the stage it falls back to, why).
+_REGRESSION_CAUSES = {
+    "on_air": (
+        ("built", "Thiết bị trạm bị sét đánh hỏng, dừng phát sóng chờ thay thế"),
+        ("power_ready", "Cột anten đổ sau mưa bão, phải dựng lại trạm"),
+        ("planned", "Chủ đất thu hồi mặt bằng cho thuê, trạm phải dỡ bỏ và tìm vị trí mới"),
+        ("integrated", "Mất kết nối truyền dẫn với mạng lõi, phải tích hợp lại"),
+    ),
+    "integrated": (("site_agreed", "Giấy phép bị thu hồi do trạm xây lệch vị trí được cấp phép"),),
+    "built": (("power_ready", "Thiết bị vô tuyến giao sai chủng loại, phải lắp đặt lại"),),
+}
+_OLD_CODE, _MERGED_INTO = "24517", "24505"  # an old commune code and the unit it is part of now
 _OPERATOR_CODES = {"Viettel": "VTL", "VNPT": "VNP", "MobiFone": "MBF"}
 
 
@@ -146,7 +159,7 @@ def _simulate(plan: _Plan, i: int, world: World, rng: np.random.Generator) -> _L
     if rng.random() < plan.block_p[i]:
         blocked_at = ("site_agreed", "permitted", "power_ready")[int(rng.integers(0, 3))]
     current = "planned"
-    for stage, (low, high) in zip(STAGES[1:], durations, strict=True):
+    for stage, (low, high) in zip(PIPELINE[1:], durations, strict=True):
         if stage == blocked_at:
             day += timedelta(days=int(rng.integers(5, 41)))
             reasons = _BLOCK_REASONS[stage]
@@ -160,6 +173,48 @@ def _simulate(plan: _Plan, i: int, world: World, rng: np.random.Generator) -> _L
         events.append((day, current, stage, None))
         current = stage
     return _Life(events)
+
+
+def _regress(plan: _Plan, lives: list[_Life], world: World, rng: np.random.Generator) -> None:
+    """Send a few working sites back along the pipeline, each with its reason; about half are
+    repaired and move on again (possibly after the snapshot). One centre site on air falls back
+    and is still down at the snapshot, so a covered centre loses its 5G."""
+    last_day = world.last_day
+    candidates: list[int] = []
+    on_air: set[int] = set()
+    for i, life in enumerate(lives):
+        seen = [e for e in life.events if e[0] <= last_day]
+        if plan.planned[i] > last_day or seen[-1][2] not in _REGRESSION_CAUSES:
+            continue
+        if (last_day - seen[-1][0]).days >= 45:  # long enough to fall back and maybe recover
+            candidates.append(i)
+            if seen[-1][2] == "on_air":
+                on_air.add(i)
+    if not candidates:
+        return
+    count = min(max(1, round(REGRESSIONS_AT_SCALE_1 * world.scale)), len(candidates))
+    centres = [i for i in candidates if plan.centre[i] and i in on_air]
+    stays_down = int(rng.choice(centres)) if centres else None
+    others = [i for i in candidates if i != stays_down]
+    picked = list(
+        rng.choice(others, size=min(count - (stays_down is not None), len(others)), replace=False)
+    )
+    for i in ([stays_down] if stays_down is not None else []) + [int(p) for p in picked]:
+        events = [e for e in lives[i].events if e[0] <= last_day]
+        reached, current = events[-1][0], events[-1][2]
+        causes = _REGRESSION_CAUSES[current]
+        to, why = causes[int(rng.integers(len(causes)))]
+        day = reached + timedelta(days=int(rng.integers(15, (last_day - reached).days - 14)))
+        events.append((day, current, to, why))
+        if i != stays_down and rng.random() < 0.5:
+            position = PIPELINE.index(to)
+            for stage, (low, high) in zip(
+                PIPELINE[position + 1 :], _UPGRADE_DAYS[position:], strict=True
+            ):
+                day += timedelta(days=int(rng.integers(low, high + 1)))
+                events.append((day, to, stage, None))
+                to = stage
+        lives[i] = _Life(events)
 
 
 def _coverage(plan: _Plan, world: World, rng: np.random.Generator) -> np.ndarray:
@@ -206,6 +261,7 @@ def generate(world: World, batch_id: int) -> Iterator[Rows]:
     lat, lon = np.where(centre, near_lat, lat), np.where(centre, near_lon, lon)
     life_rng = stream(world.seed, "infrastructure", "pipeline")
     lives = [_simulate(plan, i, world, life_rng) for i in range(len(unit))]
+    _regress(plan, lives, world, stream(world.seed, "infrastructure", "regressions"))
     # Ids in registry order, then by planning date; centre site first on a tie.
     order = sorted(
         range(len(unit)), key=lambda i: (plan.unit[i], plan.planned[i], not plan.centre[i])
@@ -251,3 +307,69 @@ def generate(world: World, batch_id: int) -> Iterator[Rows]:
             )
     yield Rows(InfraSite.__table__, tables.sites)
     yield Rows(InfraSiteStatusChange.__table__, tables.history)
+
+
+def unchecked(world: World, batch_id: int) -> Iterator[Rows]:
+    """Rows of ``infra_sites_unchecked``: three sites from an operator's file that no unit
+    could be given — one outside the province (in Pleiku, Gia Lai), one filed under a commune
+    code from before the 2025 merger, and one whose coordinates lie in another unit than the
+    one stated. They are what ``geo.site_import`` sets aside for someone to check."""
+    if world.last_day < SPAN_START + timedelta(days=60):
+        return
+    rng = stream(world.seed, "infrastructure", "unchecked")
+    units = world.units
+    stated, elsewhere = (int(u) for u in rng.choice(len(units), size=2, replace=False))
+    # Xã Hòa Đông (24517) merged into xã Ea Knuếc (24505) in 2025; operators' files still use
+    # the old commune codes now and then.
+    merged_into = int(np.flatnonzero(units.code == _MERGED_INTO)[0])
+    received = [
+        datetime.combine(world.last_day - timedelta(days=int(d)), time(8))
+        + timedelta(minutes=int(m))
+        for d, m in zip(rng.integers(1, 30, 3), rng.integers(0, 540, 3), strict=True)
+    ]
+    rows = (
+        # (code, reason, stated unit, located unit, lat, lon)
+        ("VTL-GL-5G-017", "outside_province", str(units.code[stated]), None, 13.9833, 108.0),
+        (
+            "VNP-5G-2024-031",
+            "unknown_unit",
+            _OLD_CODE,
+            _MERGED_INTO,
+            float(units.lat[merged_into]) + 0.004,
+            float(units.lon[merged_into]) - 0.003,
+        ),
+        (
+            f"MBF-{units.code[stated]}-5G-090",
+            "unit_mismatch",
+            str(units.code[stated]),
+            str(units.code[elsewhere]),
+            float(units.lat[elsewhere]) - 0.002,
+            float(units.lon[elsewhere]) + 0.004,
+        ),
+    )
+    columns: dict[str, list] = {}
+    for number, (code, reason, stated_unit, located, lat, lon) in enumerate(rows, start=1):
+        day = received[number - 1].date()
+        history = [
+            {"changed_at": (day - timedelta(days=40)).isoformat(), "to_status": "planned"},
+            {"changed_at": (day - timedelta(days=12)).isoformat(), "to_status": "site_agreed"},
+        ]
+        row = {
+            "id": number,
+            "site_code": code,
+            "reason": reason,
+            "stated_unit": stated_unit,
+            "located_unit": located,
+            "operator": next(o for o, short in _OPERATOR_CODES.items() if code.startswith(short)),
+            "technology": "5G",
+            "serves_centre": False,
+            "lat": lat,
+            "lon": lon,
+            "status": "site_agreed",
+            "history_json": json.dumps(history, ensure_ascii=False),
+            "received_at": received[number - 1],
+            "batch_id": batch_id,
+        }
+        for name, value in row.items():
+            columns.setdefault(name, []).append(value)
+    yield Rows(InfraSiteUnchecked.__table__, columns)

@@ -64,10 +64,10 @@ def test_lock_timeouts_are_told_apart_from_other_errors() -> None:
 def test_demo_progress_counts_subjects_and_half_months() -> None:
     # Feedback starts on 10 July 2025. Up to 15 March 2026 (end date 16 March, exclusive):
     # July 2025 – February 2026 give two halves each (8 × 2 = 16), 1–15 March one more: 17
-    # half months, plus the three other subjects (indicators, tasks, infrastructure): 20.
-    assert progress_steps(date(2026, 3, 16)) == 20
-    # Ending on 16 July 2025: 10–15 July only → 1 half month + 3 subjects.
-    assert progress_steps(date(2025, 7, 16)) == 4
+    # half months, plus the four other subjects (indicators, tasks, infrastructure, fibre): 21.
+    assert progress_steps(date(2026, 3, 16)) == 21
+    # Ending on 16 July 2025: 10–15 July only → 1 half month + 4 subjects.
+    assert progress_steps(date(2025, 7, 16)) == 5
 
 
 def test_demo_generation_reports_its_steps_up_to_the_total(migrated_engine: Engine) -> None:
@@ -80,7 +80,7 @@ def test_demo_generation_reports_its_steps_up_to_the_total(migrated_engine: Engi
             end_date=date(2025, 9, 1),
             progress=lambda done, total: seen.append((done, total)),
         )
-    # 10 July – 31 August 2025: 4 half months of feedback and 3 other subjects = 7 steps.
-    assert {total for _done, total in seen} == {7}
+    # 10 July – 31 August 2025: 4 half months of feedback and 4 other subjects = 8 steps.
+    assert {total for _done, total in seen} == {8}
     dones = [done for done, _total in seen]
-    assert dones == sorted(dones) and dones[-1] == 7
+    assert dones == sorted(dones) and dones[-1] == 8

@@ -8,13 +8,20 @@ reason noted. Unit B (22045) has a 4G site, on air.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 from sqlalchemy import Engine, insert
+from sqlalchemy.exc import IntegrityError
 
-from data.infrastructure import pipeline_history, pipeline_sites
-from data.models import InfraSite, InfraSiteStatusChange
+from data.infrastructure import (
+    fibre_by_unit,
+    pipeline_history,
+    pipeline_sites,
+    unchecked_site_count,
+    unchecked_sites,
+)
+from data.models import InfraFibreMonth, InfraSite, InfraSiteStatusChange, InfraSiteUnchecked
 from metrics.site_pipeline import NoForecast, forecasts, stages_on
 
 A, B = "22015", "22045"
@@ -83,3 +90,73 @@ def test_the_rules_forecast_from_what_the_database_holds(engine: Engine) -> None
     )
     # B's only site is 4G: it never covers a centre.
     assert not b.covered and b.why_none is NoForecast.NO_SITE
+
+
+def test_fibre_comes_back_by_unit_then_month_as_plain_days(migrated_engine: Engine) -> None:
+    rows = [
+        (B, date(2026, 9, 1), 400, 300, 250),
+        (A, date(2026, 10, 1), 1000, 820, 610),
+        (A, date(2026, 9, 1), 1000, 800, 600),
+    ]
+    with migrated_engine.begin() as conn:
+        conn.execute(
+            insert(InfraFibreMonth),
+            [
+                {
+                    "unit_code": u,
+                    "month": m,
+                    "households": h,
+                    "households_passed": p,
+                    "households_connected": c,
+                }
+                for u, m, h, p, c in rows
+            ],
+        )
+    fibre = fibre_by_unit(migrated_engine)
+    assert list(fibre.itertuples(index=False, name=None)) == sorted(rows)
+
+
+def test_connected_beyond_passed_is_refused_by_the_database(migrated_engine: Engine) -> None:
+    with pytest.raises(IntegrityError), migrated_engine.begin() as conn:
+        conn.execute(
+            insert(InfraFibreMonth).values(
+                unit_code=A,
+                month=date(2026, 9, 1),
+                households=1000,
+                households_passed=500,
+                households_connected=501,
+            )
+        )
+
+
+def test_the_sites_to_check_come_back_newest_first_and_counted(migrated_engine: Engine) -> None:
+    def unchecked(code: str, reason: str, received: datetime) -> dict[str, object]:
+        return {
+            "site_code": code,
+            "reason": reason,
+            "stated_unit": "24517",
+            "located_unit": None,
+            "operator": "VNPT",
+            "technology": "5G",
+            "serves_centre": False,
+            "lat": None,
+            "lon": None,
+            "status": "planned",
+            "history_json": "[]",
+            "received_at": received,
+        }
+
+    assert unchecked_site_count(migrated_engine) == 0
+    with migrated_engine.begin() as conn:
+        conn.execute(
+            insert(InfraSiteUnchecked),
+            [
+                unchecked("X-1", "no_location", datetime(2026, 11, 2, 9, 0)),
+                unchecked("X-2", "unknown_unit", datetime(2026, 11, 20, 14, 30)),
+            ],
+        )
+    listed = unchecked_sites(migrated_engine)
+    assert listed["site_code"].tolist() == ["X-2", "X-1"]
+    assert listed["serves_centre"].tolist() == [False, False]
+    assert listed["lat"].isna().all()
+    assert unchecked_site_count(migrated_engine) == 2

@@ -48,10 +48,32 @@ def inputs(
         feedback_overdue=frame(["unit_code", "from_month", "until_month", "cases"], list(overdue)),
         task_assignments=task_frame(tasks),
         task_extensions=frame(["assignment_id", "decided_at", "new_deadline"], list(extensions)),
-        sites_5g=frame(
-            ["unit_code", "serves_centre", "on_air_at", "population_covered"], list(sites)
-        ),
+        sites_5g=site_history(list(sites)),
     )
+
+
+HISTORY_COLUMNS = [
+    "site_id",
+    "unit_code",
+    "serves_centre",
+    "population_covered",
+    "changed_at",
+    "to_status",
+]
+
+
+def site_history(sites: list[tuple]) -> pd.DataFrame:
+    """(unit, serves_centre, population, [(day, stage), …]) per site, numbered 1, 2, …; or the
+    short form (unit, serves_centre, on-air day, population): planned on 5 January, then on air."""
+    rows = []
+    for number, site in enumerate(sites, start=1):
+        if len(site) == 4 and isinstance(site[2], date):
+            unit, centre, on_air, people = site
+            changes = [(date(2026, 1, 5), "planned"), (on_air, "on_air")]
+        else:
+            unit, centre, people, changes = site
+        rows += [(number, unit, centre, people, day, stage) for day, stage in changes]
+    return frame(HISTORY_COLUMNS, rows)
 
 
 def task_frame(tasks: list[tuple]) -> pd.DataFrame:
@@ -277,6 +299,40 @@ def test_population_5g_share_is_capped_at_100() -> None:
     # B: 10,000 / 40,000 = 25 % from April.
     assert_values(
         series(measures, "B", "population_5g_pct"), {FEB: 0.0, MAR: 0.0, APR: 25.0, MAY: 25.0}
+    )
+
+
+def test_a_centre_that_falls_back_loses_its_5g_until_back_on_air() -> None:
+    # A's centre site goes on air on 15 March, a storm takes it back to "built" on 10 May, it is
+    # on air again on 20 June. The May end finds it off air; the June end finds it on air.
+    # A second site of A is on air for a single day, 30 April, and off again the same day
+    # (the later record of the day wins): it never counts at a month's end.
+    fallen = [
+        (
+            "A",
+            True,
+            12_000,
+            [
+                (date(2026, 1, 5), "planned"),
+                (date(2026, 3, 15), "on_air"),
+                (date(2026, 5, 10), "built"),
+                (date(2026, 6, 20), "on_air"),
+            ],
+        ),
+        ("A", False, 5_000, [(date(2026, 4, 30), "on_air"), (date(2026, 4, 30), "integrated")]),
+    ]
+    measures = operational_measures(inputs(sites=fallen), [FEB, MAR, APR, MAY, JUN])
+    assert series(measures, "A", "centre_5g_on_air") == {
+        FEB: 0.0,
+        MAR: 1.0,
+        APR: 1.0,
+        MAY: 0.0,
+        JUN: 1.0,
+    }
+    # 12,000 of A's 20,000 people = 60 % while on air; the one-day site adds nothing.
+    assert_values(
+        series(measures, "A", "population_5g_pct"),
+        {FEB: 0.0, MAR: 60.0, APR: 60.0, MAY: 0.0, JUN: 60.0},
     )
 
 

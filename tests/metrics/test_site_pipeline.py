@@ -29,6 +29,8 @@ from metrics.site_pipeline import (
     centres_covered,
     forecasts,
     glide_share,
+    on_air_spells,
+    population_covered,
     regressions,
     stage_durations,
     stages_on,
@@ -113,6 +115,42 @@ def test_centres_with_5g_need_a_5g_centre_site_on_air() -> None:
     assert centres_covered(SITES, stages_on(HISTORY, date(2025, 10, 25))) == {"A", "E"}
     # 01/03/2026: site 5 was sent back to planned that day.
     assert centres_covered(SITES, stages_on(HISTORY, JUDGED)) == {"A"}
+
+
+def test_on_air_spells_end_with_a_regression_and_restart_when_back() -> None:
+    back = pd.DataFrame(
+        _changes(
+            5,
+            ("2025-10-21", "on_air"),
+            ("2026-03-01", "planned", REASON),
+            ("2026-04-10", "on_air"),
+        )
+        + _changes(9, ("2026-01-05", "on_air"), ("2026-01-05", "integrated"))
+    )
+    spells = on_air_spells(pd.concat([HISTORY[HISTORY["site_id"] != 5], back]))
+    rows = [
+        (s, a, None if pd.isna(b) else b) for s, a, b in spells.itertuples(index=False, name=None)
+    ]
+    # Site 1 on air since 19/09/2025, site 2 since 18/11/2025; site 5 on air 21/10/2025 until
+    # the regression of 01/03/2026, then again from 10/04/2026. Site 9 went on air and off the
+    # same day: the later record wins, so it was never on air at the end of any day.
+    assert sorted(rows) == [
+        (1, date(2025, 9, 19), None),
+        (2, date(2025, 11, 18), None),
+        (5, date(2025, 10, 21), date(2026, 3, 1)),
+        (5, date(2026, 4, 10), None),
+    ]
+
+
+def test_population_covered_sums_the_5g_sites_on_air() -> None:
+    sites = SITES.assign(population_covered=[900, 5_000, 700, 800, 600])
+    # 25/10/2025: sites 1 (A, 900) and 5 (E, 600) on air; site 2 is 4G and not yet on air.
+    assert population_covered(sites, stages_on(HISTORY, date(2025, 10, 25))).to_dict() == {
+        "A": 900,
+        "E": 600,
+    }
+    # 01/03/2026: E's site is back to planned; site 2 is on air but 4G.
+    assert population_covered(sites, stages_on(HISTORY, JUDGED)).to_dict() == {"A": 900}
 
 
 def test_a_move_back_along_the_pipeline_is_a_regression_with_its_reason() -> None:

@@ -70,7 +70,7 @@ def test_one_demo_batch_describes_every_row(demo: tuple[Engine, DemoSummary]) ->
         "seed": SEED,
         "scale": SCALE,
         "end_date": "2026-03-16",
-        "generator_version": "1",
+        "generator_version": "2",
     }
     for table in OPERATIONAL_TABLES:
         if table is IndicatorValueRevision.__table__:

@@ -64,9 +64,7 @@ def test_a_click_on_a_tab_and_on_a_will_miss_row(
         box = tab.bounding_box()
         assert box is not None
         page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-        page.locator("[data-testid='stVegaLiteChart'] canvas, .vega-embed canvas").first.wait_for(
-            timeout=60_000
-        )
+        page.locator("[data-testid='stVegaLiteChart'] svg").first.wait_for(timeout=60_000)
         wait_until_ready(page)
         # A mouse click on the first unit that will miss 2030 opens its dossier.
         table = _table_after(page, "Dự báo theo đơn vị")

@@ -42,7 +42,7 @@ from ui.feedback import (
 from ui.loaders import load_case_detail, load_feedback_board, load_feedback_options, load_units
 from ui.tasks import new_selection, picked_rows, rows_open_the_dossier, show_table
 from ui.text import current_language, num, t
-from ui.url_state import unknown_url_value, url_selectbox
+from ui.url_state import url_filter
 
 PENDING_CATEGORY = "_feedback_pending_category"  # a category row's (group, category)
 BACKLOG_TABS = "feedback_backlog_tab"  # the open tab of the backlog: by unit / by category
@@ -73,19 +73,17 @@ chosen: dict[str, str] = {}
 def pick(
     param: str, choices: list[str], labels: dict[str, str], column: object, label: str = ""
 ) -> str:
-    default = choices[0]
-    if (bad := unknown_url_value(param, choices)) is not None:
-        notices.warning(
-            t("feedback.unknown_filter", param=param, value=literal(bad), default=labels[default]),
-            icon=":material/filter_alt_off:",
-        )
-    return url_selectbox(
+    def unknown(value: str, default: str) -> str:
+        return t("feedback.unknown_filter", param=param, value=literal(value), default=default)
+
+    return url_filter(
         t(label or f"feedback.filter.{param}"),
         choices,
         param=param,
-        default=default,
         labels=labels,
         container=column,
+        notices=notices,
+        unknown=unknown,
     )
 
 

@@ -23,15 +23,22 @@ from ui.infrastructure import (
     show_site_map,
     site_table,
     stage_labels,
-    table_download,
     unchecked_table,
     unit_table,
     will_miss_table,
 )
 from ui.loaders import load_infra_board, load_infra_options, load_units
-from ui.tasks import ALL, TaskTable, as_of_choices, as_of_labels, rows_open_the_dossier, show_table
+from ui.tasks import (
+    ALL,
+    TaskTable,
+    as_of_choices,
+    as_of_labels,
+    rows_open_the_dossier,
+    show_table,
+    table_download,
+)
 from ui.text import current_language, num, t
-from ui.url_state import unknown_url_value, url_selectbox
+from ui.url_state import url_filter
 
 COVERAGE_TABS = "infra_coverage_tab"  # the coverage as a table (first) or as a chart
 PIPELINE_TABS = "infra_pipeline_tab"  # funnel / by operator / stage durations / blocked
@@ -51,24 +58,19 @@ notices = st.container()  # unknown filter values from the link
 def pick(
     param: str, choices: list[str], labels: dict[str, str], column: object, label: str = ""
 ) -> str:
-    default = choices[0]
-    if (bad := unknown_url_value(param, choices)) is not None:
-        notices.warning(
-            t(
-                "infrastructure.unknown_filter",
-                param=param,
-                value=literal(bad),
-                default=labels[default],
-            ),
-            icon=":material/filter_alt_off:",
+    def unknown(value: str, default: str) -> str:
+        return t(
+            "infrastructure.unknown_filter", param=param, value=literal(value), default=default
         )
-    return url_selectbox(
+
+    return url_filter(
         t(label or f"infrastructure.filter.{param}"),
         choices,
         param=param,
-        default=default,
         labels=labels,
         container=column,
+        notices=notices,
+        unknown=unknown,
     )
 
 
@@ -125,8 +127,22 @@ if filters.technology is not None or filters.stage is not None:
 
 def downloads(table: TaskTable, name_key: str, stem: str, key: str) -> None:
     table_download(
-        table, name=t(name_key), stem=stem, key=key, filters=active, as_of=board.as_of, words=words
+        table,
+        name=t(name_key),
+        stem=stem,
+        key=key,
+        filters=active,
+        as_of=board.as_of,
+        data_as_of=board.as_of,
+        words=words,
+        page="infrastructure",
     )
+
+
+def listed(table: TaskTable, name_key: str, stem: str, key: str) -> None:
+    """A table with its folded downloads."""
+    show_table(table, key=f"infra_{key}")
+    downloads(table, name_key, stem, key)
 
 
 # --- headline: centres with 5G against the glide path, who will miss 2030 ------------------------
@@ -142,9 +158,12 @@ table_tab, chart_tab = lazy_tabs(
 if table_tab.open:
     with table_tab:
         st.caption(t("infrastructure.coverage_hint"))
-        coverage = coverage_table(board.coverage, words)
-        show_table(coverage, key="infra_coverage")
-        downloads(coverage, "infrastructure.coverage_title", "phu-song-5g-theo-thang", "coverage")
+        listed(
+            coverage_table(board.coverage, words),
+            "infrastructure.coverage_title",
+            "phu-song-5g-theo-thang",
+            "coverage",
+        )
 if chart_tab.open:
     with chart_tab:
         show_chart(coverage_figure(board.coverage, board.glide_to_target, words), key="coverage")
@@ -188,21 +207,28 @@ funnel_tab, operator_tab, durations_tab, blocked_tab = lazy_tabs(
 if funnel_tab.open:
     with funnel_tab:
         st.caption(t("infrastructure.funnel_hint"))
-        funnel = funnel_table(board.funnel, words)
-        show_table(funnel, key="infra_funnel")
-        downloads(funnel, "infrastructure.funnel_title", "tram-theo-giai-doan", "funnel")
+        listed(
+            funnel_table(board.funnel, words),
+            "infrastructure.funnel_title",
+            "tram-theo-giai-doan",
+            "funnel",
+        )
 if operator_tab.open:
     with operator_tab:
-        operators = operator_table(board.by_operator, words)
-        show_table(operators, key="infra_operators")
-        downloads(operators, "infrastructure.operator_title", "tram-theo-doanh-nghiep", "operator")
+        listed(
+            operator_table(board.by_operator, words),
+            "infrastructure.operator_title",
+            "tram-theo-doanh-nghiep",
+            "operator",
+        )
 if durations_tab.open:
     with durations_tab:
         st.caption(t("infrastructure.durations_hint"))
-        durations = durations_table(board.durations, words)
-        show_table(durations, key="infra_durations")
-        downloads(
-            durations, "infrastructure.durations_title", "thoi-gian-moi-giai-doan", "durations"
+        listed(
+            durations_table(board.durations, words),
+            "infrastructure.durations_title",
+            "thoi-gian-moi-giai-doan",
+            "durations",
         )
 if blocked_tab.open:
     with blocked_tab:
@@ -216,9 +242,12 @@ if blocked_tab.open:
                     total=num(board.blocked_total),
                 )
             )
-            blocked = blocked_table(board.slowest_blocked, words)
-            show_table(blocked, key="infra_blocked")
-            downloads(blocked, "infrastructure.blocked_name", "tram-vuong-mac", "blocked")
+            listed(
+                blocked_table(board.slowest_blocked, words),
+                "infrastructure.blocked_name",
+                "tram-vuong-mac",
+                "blocked",
+            )
 
 # --- the sites: on the map by stage, or as a list ----------------------------------------------
 st.subheader(t("infrastructure.sites_title"))
@@ -230,9 +259,12 @@ if map_tab.open:
         show_site_map(board.sites, words)
 if list_tab.open:
     with list_tab:
-        sites = site_table(board.sites, words)
-        show_table(sites, key="infra_sites")
-        downloads(sites, "infrastructure.site_list_title", "danh-sach-tram", "sites")
+        listed(
+            site_table(board.sites, words),
+            "infrastructure.site_list_title",
+            "danh-sach-tram",
+            "sites",
+        )
 
 # --- what needs attention: regressions, imported sites to check --------------------------------
 st.subheader(t("infrastructure.issues_title"))
@@ -249,10 +281,11 @@ if regression_tab.open:
             st.caption(t("infrastructure.regressions_none"))
         else:
             st.caption(t("infrastructure.regressions_hint"))
-            fallen = regression_table(board.regressions, words)
-            show_table(fallen, key="infra_fallen")
-            downloads(
-                fallen, "infrastructure.regressions_name", "tram-lui-giai-doan", "regressions"
+            listed(
+                regression_table(board.regressions, words),
+                "infrastructure.regressions_name",
+                "tram-lui-giai-doan",
+                "regressions",
             )
 if unchecked_tab.open:
     with unchecked_tab:
@@ -260,6 +293,9 @@ if unchecked_tab.open:
             st.caption(t("infrastructure.unchecked_none"))
         else:
             st.caption(t("infrastructure.unchecked_hint"))
-            unchecked = unchecked_table(board.unchecked, words)
-            show_table(unchecked, key="infra_unchecked")
-            downloads(unchecked, "infrastructure.unchecked_name", "tram-can-kiem-tra", "unchecked")
+            listed(
+                unchecked_table(board.unchecked, words),
+                "infrastructure.unchecked_name",
+                "tram-can-kiem-tra",
+                "unchecked",
+            )

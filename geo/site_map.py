@@ -21,7 +21,7 @@ import pandas as pd
 
 from common.site_stages import BLOCKED, SITE_STATES
 from geo.case_map import CasePoints, outline_units
-from geo.maps import UnitShapes, base_map
+from geo.maps import UnitShapes
 
 # Stages from pale to dark blue as a site moves on, on air green, blocked red: a projector that
 # washes colours out still shows "done" and "stuck" apart (the tooltip says the stage in words).
@@ -75,26 +75,3 @@ def site_layer(
     UnitShapes(geometry_url, outline_units(geojson, unit_label), failure_text).add_to(layer)
     CasePoints(site_payload(sites, describe)).add_to(layer)
     return layer
-
-
-def site_map(
-    sites: pd.DataFrame,
-    geojson: Mapping[str, Any],
-    *,
-    geometry_url: str,
-    describe: Describe,
-    unit_label: str,
-    failure_text: str,
-    tile_url: str | None = None,
-) -> folium.Map:
-    """The heat map's base map with :func:`site_layer` on it (tests, a static export)."""
-    fmap = base_map(geojson, tile_url=tile_url)
-    site_layer(
-        sites,
-        geojson,
-        geometry_url=geometry_url,
-        describe=describe,
-        unit_label=unit_label,
-        failure_text=failure_text,
-    ).add_to(fmap)
-    return fmap

@@ -53,6 +53,7 @@ from ui.tasks import (
     escalation_table,
     overdue_table,
     show_bucket_cards,
+    show_table,
 )
 from ui.text import current_language, day, month, num, t
 
@@ -405,13 +406,7 @@ def infrastructure_block(code: str, unit_name: str, period: date) -> None:
     show_headline_cards(block_cards(block, words))
     if not block.regressions.empty:
         st.markdown(f"**{t('infrastructure.block.regressions', n=num(len(block.regressions)))}**")
-        shown = regression_table(block.regressions, words)
-        st.dataframe(
-            neutralise_formulas(shown.frame),
-            hide_index=True,
-            width="stretch",
-            column_config=shown.column_config(),
-        )
+        show_table(regression_table(block.regressions, words))
     link = {"unit": code} if as_of_value == LATEST else {"unit": code, "as_of": as_of_value}
     st.page_link(
         INFRASTRUCTURE_PAGE,

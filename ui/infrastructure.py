@@ -23,7 +23,6 @@ from metrics.site_pipeline import TARGET_DAY, UnitForecast
 from ui.export import NumberFormat, Words, chosen_filter_pairs
 from ui.loaders import load_boundaries, map_geometry_url, map_tile_url
 from ui.tasks import COUNT, SHARE, TaskTable
-from ui.tasks import table_download as task_table_download
 
 INFRASTRUCTURE_PAGE = "app_pages/infrastructure.py"  # where the dossier's block links to
 DAYS = NumberFormat(0)
@@ -521,30 +520,6 @@ def filter_lines(
         ("infrastructure.filter.stage", filters.stage, stage_labels(words)),
     )
     return pairs + chosen_filter_pairs(chosen, words)
-
-
-def table_download(
-    table: TaskTable,
-    *,
-    name: str,
-    stem: str,
-    key: str,
-    filters: Sequence[tuple[str, str]],
-    as_of: date,
-    words: Words,
-) -> None:
-    """The Excel and CSV buttons of one table (``ui.tasks.table_download``), folded."""
-    task_table_download(
-        table,
-        name=name,
-        stem=stem,
-        key=key,
-        filters=filters,
-        as_of=as_of,
-        data_as_of=as_of,
-        words=words,
-        page="infrastructure",
-    )
 
 
 # --- the site map -------------------------------------------------------------------------------

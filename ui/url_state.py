@@ -8,7 +8,7 @@ coming back to the page keeps the choice.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import streamlit as st
 
@@ -70,3 +70,24 @@ def unknown_url_value(param: str, options: Sequence[str]) -> str | None:
     """The URL's value for ``param`` when it is not one of ``options`` (for a warning)."""
     value = st.query_params.get(param)
     return value if value is not None and value not in options else None
+
+
+def url_filter(
+    label: str,
+    choices: Sequence[str],
+    *,
+    param: str,
+    labels: Mapping[str, str],
+    container: object,
+    notices: object,
+    unknown: Callable[[str, str], str],
+) -> str:
+    """A page's filter: :func:`url_selectbox` with the first choice as its default, and, when
+    the link holds a value that is not a choice, ``unknown(value, default label)`` as a warning
+    in ``notices`` (the page says what it shows instead)."""
+    default = choices[0]
+    if (bad := unknown_url_value(param, choices)) is not None:
+        notices.warning(unknown(bad, labels[default]), icon=":material/filter_alt_off:")  # type: ignore[attr-defined]
+    return url_selectbox(
+        label, choices, param=param, default=default, labels=labels, container=container
+    )

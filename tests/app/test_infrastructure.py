@@ -182,3 +182,37 @@ def test_the_dossier_block_agrees_with_the_page(app_env: Path) -> None:
     code = str(registry.loc[registry["name"] == covered["Đơn vị"], "code"].iloc[0])
     at = open_app(DOSSIER, unit=code)
     assert any(m.value == "**✓ Trung tâm xã đã có 5G.**" for m in at.markdown)
+
+
+def test_the_exported_xlsx_holds_the_filters_and_the_rows(app_env: Path) -> None:
+    import io
+
+    import openpyxl
+
+    from data.db import get_engine
+    from metrics.infra_board import InfraFilters, infra_board, infra_filter_options
+    from ui.export import Words, xlsx_bytes
+    from ui.infrastructure import filter_lines, unit_table
+    from ui.tasks import task_export
+
+    at = open_tab(open_app(PAGE, operator="VNPT"), UNIT_TABS, "Tất cả đơn vị")
+    shown = _table(at, "infra_units")
+    # The page's download of every unit: the same builders on the same board.
+    words = Words("vi")
+    day = infra_filter_options(get_engine()).last_day
+    filters = InfraFilters(as_of=day, operator="VNPT")
+    board = infra_board(get_engine(), filters)
+    pairs = filter_lines(filters, units={}, peer_groups={}, words=words)
+    data = xlsx_bytes(
+        task_export(unit_table(board.units, words), "Tất cả đơn vị", "x", pairs, day, words)
+    )
+    sheet = openpyxl.load_workbook(io.BytesIO(data)).active
+    assert sheet is not None
+    cells = [list(row) for row in sheet.iter_rows(values_only=True)]
+    assert cells[0][0] == "Tất cả đơn vị"
+    assert cells[1][0] == f"Bộ lọc: Tính đến: cuối ngày {words.day(day)}; Doanh nghiệp: VNPT"
+    headings, rows = list(cells[5]), cells[6:]
+    assert len(rows) == len(shown) == 102
+    unit, sites = headings.index("Đơn vị"), headings.index("Tổng số trạm")
+    assert [r[unit] for r in rows] == shown["Đơn vị"].tolist()
+    assert [r[sites] for r in rows] == shown["Tổng số trạm"].tolist()  # numbers stay numbers

@@ -600,6 +600,12 @@ def forecast_text(forecast: UnitForecast, words: Words) -> str:
             stage=stage_text(forecast.stage, words),
             since=words.day(forecast.since),
         )
+    if forecast.stage == BLOCKED and forecast.since is not None:
+        return h(
+            "infrastructure.block.no_forecast_blocked",
+            why=why_none_text(forecast.why_none, words),
+            since=words.day(forecast.since),
+        )
     return h(
         "infrastructure.block.no_forecast",
         why=why_none_text(forecast.why_none, words),

@@ -20,6 +20,7 @@ from data.models import (
     FeedbackCase,
     IndicatorValue,
     InfraSite,
+    InfraSiteStatusChange,
     Task,
     TaskAssignment,
     Unit,
@@ -154,6 +155,17 @@ def seed(engine: Engine) -> None:
                 site("S3", A, "5G", False, None, 8_000, status="permitted"),  # not on air
                 site("S4", B, "5G", False, date(2026, 3, 31), 25_000),  # more than B's people
             ],
+        )
+        # The measures read the sites' dated history (metrics.site_pipeline), as the page does:
+        # each site planned on 1 September 2025, then on air on its day (S3 only permitted).
+        ids = {code: id_ for code, id_ in conn.execute(select(InfraSite.site_code, InfraSite.id))}
+        stages = {"S1": date(2026, 4, 30), "S2": date(2026, 3, 1), "S4": date(2026, 3, 31)}
+        changes = [(code, date(2025, 9, 1), "planned") for code in ("S1", "S2", "S3", "S4")]
+        changes += [(code, day, "on_air") for code, day in stages.items()]
+        changes.append(("S3", date(2026, 2, 1), "permitted"))
+        conn.execute(
+            insert(InfraSiteStatusChange),
+            [{"site_id": ids[c], "changed_at": d, "to_status": s} for c, d, s in changes],
         )
 
 

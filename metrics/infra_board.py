@@ -203,13 +203,14 @@ class InfraBoard:
     """Everything the infrastructure page shows for one :class:`InfraFilters`.
 
     ``coverage`` — month (date, the 1st), day (the day it is judged at: the month's last day,
-      or as_of for as_of's month), covered, units, covered_pct, glide_pct: every month from July
-      2025 to as_of's month.
+      or as_of for as_of's month), covered, units, covered_pct, glide_pct, gap_pts
+      (covered_pct − glide_pct): every month from July 2025 to as_of's month.
     ``glide_to_target`` — day, glide_pct: (BASELINE_DAY, baseline_pct) and (TARGET_DAY, 100),
       the line to 2030 (empty without units).
     ``funnel`` — stage (:data:`STAGES` order), sites (in that stage now), reached (sites whose
       stage now is that stage or a later pipeline stage; for "blocked", the blocked sites: a
-      blocked site has reached none of the pipeline's stages in this count).
+      blocked site has reached none of the pipeline's stages in this count), reached_pct (reached
+      / every site × 100; NaN for "blocked" and without sites).
     ``by_operator`` — operator, stage, sites: every operator with a site × every stage.
     ``durations`` — stage, observed, low, median, high (days; the stages before on air).
     ``slowest_blocked`` — the sites blocked now, longest first (up to :data:`LIST_LENGTH`;
@@ -514,7 +515,7 @@ def _centres_covered_on(
 def _coverage(
     days: list[date], covered: list[int], units: int, baseline: float | None
 ) -> pd.DataFrame:
-    return pd.DataFrame(
+    frame = pd.DataFrame(
         {
             "month": [month_start(d) for d in days],
             "day": days,
@@ -527,6 +528,7 @@ def _coverage(
             ),
         }
     )
+    return frame.assign(gap_pts=frame["covered_pct"] - frame["glide_pct"])
 
 
 def _glide_to_target(baseline: float | None) -> pd.DataFrame:
@@ -543,7 +545,11 @@ def _funnel(shown: pd.DataFrame) -> pd.DataFrame:
     sites = [int(counts.get(stage, 0)) for stage in STAGES]
     reached = [sum(sites[i : len(PIPELINE)]) for i in range(len(PIPELINE))]
     reached.append(sites[-1])
-    return pd.DataFrame({"stage": list(STAGES), "sites": sites, "reached": reached})
+    total = sum(sites)
+    share = [100 * r / total if total else np.nan for r in reached[:-1]] + [np.nan]
+    return pd.DataFrame(
+        {"stage": list(STAGES), "sites": sites, "reached": reached, "reached_pct": share}
+    )
 
 
 def _by_operator(shown: pd.DataFrame) -> pd.DataFrame:

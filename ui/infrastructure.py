@@ -182,10 +182,7 @@ def coverage_table(coverage: pd.DataFrame, words: Words) -> TaskTable:
             h("infrastructure.col.units"): [_whole(v) for v in coverage["units"]],
             h("infrastructure.col.covered_pct"): [_share(v) for v in coverage["covered_pct"]],
             h("infrastructure.col.glide_pct"): [_share(v) for v in coverage["glide_pct"]],
-            h("infrastructure.col.gap"): [
-                _share(a - b) if not (_missing(a) or _missing(b)) else None
-                for a, b in zip(coverage["covered_pct"], coverage["glide_pct"], strict=True)
-            ],
+            h("infrastructure.col.gap"): [_share(v) for v in coverage["gap_pts"]],
         }
     )
     return TaskTable(
@@ -329,11 +326,6 @@ def will_miss_table(will_miss: pd.DataFrame, words: Words) -> TaskTable:
 def funnel_table(funnel: pd.DataFrame, words: Words) -> TaskTable:
     """Sites by the stage they are in now, and how many have reached each stage or beyond."""
     h = words.t
-    total = int(funnel["sites"].sum()) if len(funnel) else 0
-    reached = [
-        _share(100 * r / total) if total and s != BLOCKED else None
-        for s, r in zip(funnel["stage"], funnel["reached"], strict=True)
-    ]
     frame = pd.DataFrame(
         {
             h("infrastructure.col.stage"): [stage_text(s, words) for s in funnel["stage"]],
@@ -345,7 +337,7 @@ def funnel_table(funnel: pd.DataFrame, words: Words) -> TaskTable:
                 ],
                 dtype="Int64",
             ),
-            h("infrastructure.col.reached_pct"): reached,
+            h("infrastructure.col.reached_pct"): [_share(v) for v in funnel["reached_pct"]],
         }
     )
     return TaskTable(

@@ -15,6 +15,7 @@ Stage durations observed by 31/03/2026 (every site, every technology):
 
 from __future__ import annotations
 
+import math
 from datetime import date
 from typing import Any
 
@@ -144,6 +145,9 @@ def test_coverage_month_by_month_from_july_2025(engine: Engine) -> None:
     assert september["covered_pct"] == pytest.approx(200 / 6)
     # 01/07 → 30/09/2025: 91 days along the line.
     assert september["glide_pct"] == pytest.approx(100 / 6 + (100 - 100 / 6) * 91 / SPAN)
+    # The gap: 33.333 − (16.667 + 83.333 × 91 / 2009 = 20.441) = +12.892 points.
+    assert september["gap_pts"] == pytest.approx(200 / 6 - (100 / 6 + (100 - 100 / 6) * 91 / SPAN))
+    assert september["gap_pts"] == pytest.approx(12.892, abs=1e-3)
     assert coverage["glide_pct"].iloc[-1] == pytest.approx(board(engine).headline.glide_pct)
 
 
@@ -237,6 +241,11 @@ def test_the_funnel_counts_stages_now_and_sites_that_reached_them(engine: Engine
     # Now: 5 permitted; 3 built; 1, 2, 6 on air; 4 and 7 blocked.
     assert funnel["sites"].tolist() == [0, 0, 1, 0, 1, 0, 3, 2]
     assert funnel["reached"].tolist() == [5, 5, 5, 4, 4, 3, 3, 2]
+    # Of the 7 sites: 5/7 = 71.43 % reached planned … 3/7 = 42.86 % on air; none for blocked.
+    assert funnel["reached_pct"].tolist()[:7] == pytest.approx(
+        [500 / 7, 500 / 7, 500 / 7, 400 / 7, 400 / 7, 300 / 7, 300 / 7]
+    )
+    assert math.isnan(funnel["reached_pct"].iloc[7])
 
 
 def test_the_funnel_by_operator(engine: Engine) -> None:

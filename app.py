@@ -7,13 +7,18 @@ import streamlit as st
 from ui import frame
 from ui.text import t
 
-frame.language_switch()
+kiosk = frame.kiosk_mode()  # the meeting-room screen: no controls at all
+if kiosk:
+    frame.language_from_url()
+else:
+    frame.language_switch()
 # An emoji icon becomes an inline data: URL; a ":material/…:" icon would be fetched from an
 # outside font host (verified in the browser test).
 st.set_page_config(page_title=t("app.title"), page_icon="📊", layout="wide")
 frame.serve_map_assets()
 frame.database_gate()
-page = frame.navigation()
-frame.period_filter()
-frame.demo_banner()
+page = frame.navigation(hidden=kiosk)
+if not kiosk:
+    frame.period_filter()
+    frame.demo_banner()
 page.run()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from dataclasses import dataclass, replace
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -63,7 +64,32 @@ def _squares(cells: pd.DataFrame) -> list[dict]:
     return shapes
 
 
-def tile_figure(cells: pd.DataFrame, height: int = 640) -> go.Figure:
+@dataclass(frozen=True)
+class TileLook:
+    """How the tile map is drawn: the page's (light) or the big screen's (dark, large names)."""
+
+    label_size: int = 11
+    wrap_width: int = 8  # characters per line of a name
+    legend_size: int = 14
+    background: str = "white"
+    legend_colour: str = "#111"
+    legend: bool = True  # the big screen's band cards beside the map carry the legend instead
+
+
+PAGE_LOOK = TileLook()
+# The meeting-room screen: names read from 5 m on 1920×1080 (see ui/kiosk.py).
+BIG_SCREEN_LOOK = TileLook(
+    label_size=16,
+    wrap_width=6,
+    legend_size=22,
+    background="#0d1117",
+    legend_colour="#f0f3f6",
+    legend=False,
+)
+SHORT_SCREEN_LOOK = replace(BIG_SCREEN_LOOK, label_size=12)  # a 1366×768 projector
+
+
+def tile_figure(cells: pd.DataFrame, height: int = 640, look: TileLook = PAGE_LOOK) -> go.Figure:
     """``cells``: code, col, row, band, label (short name), hover (formatted), in_view.
 
     Each band has one trace of names (hover and click, no legend entry) and one legend entry
@@ -80,8 +106,11 @@ def tile_figure(cells: pd.DataFrame, height: int = 640) -> go.Figure:
                 y=part["row"],
                 mode="markers+text",
                 marker={"symbol": "square", "size": HIT_SIZE, "opacity": 0},
-                text=[f"{style.symbol}<br>{wrap_name(label)}" for label in part["label"]],
-                textfont={"size": 11, "color": "#111"},
+                text=[
+                    f"{style.symbol}<br>{wrap_name(label, look.wrap_width)}"
+                    for label in part["label"]
+                ],
+                textfont={"size": look.label_size, "color": "#111"},
                 textposition="middle center",
                 customdata=part[["code"]].to_numpy(),
                 hovertext=[plotly_text(h) for h in part["hover"]],
@@ -108,11 +137,17 @@ def tile_figure(cells: pd.DataFrame, height: int = 640) -> go.Figure:
     figure.update_layout(
         height=height,
         margin={"l": 4, "r": 4, "t": 4, "b": 4},
-        plot_bgcolor="white",
+        showlegend=look.legend,
+        plot_bgcolor=look.background,
+        paper_bgcolor=look.background,
         shapes=_squares(cells),
         clickmode="event+select",
         dragmode=False,
-        legend={"orientation": "h", "y": -0.02, "font": {"size": 14}},
+        legend={
+            "orientation": "h",
+            "y": -0.02,
+            "font": {"size": look.legend_size, "color": look.legend_colour},
+        },
         xaxis={"visible": False, "fixedrange": True},
         yaxis={"visible": False, "fixedrange": True, "autorange": "reversed", "scaleanchor": "x"},
     )

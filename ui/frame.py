@@ -14,11 +14,12 @@ from data.db import check_connection, get_engine
 from data.queries import SnapshotState
 from data.settings import PROJECT_ROOT, Settings, load_settings
 from geo.assets import install_leaflet_assets
-from i18n import DEFAULT_LANGUAGE, LANGUAGES
+from i18n import DEFAULT_LANGUAGE, LANGUAGES, normalise_language
 from metrics import default_catalog
 from metrics.api import default_period
 from metrics.snapshots import scores_current, stored_history_complete
 from ui.components import literal
+from ui.kiosk import kiosk_requested
 from ui.loaders import (
     STORE_RECHECK_S,
     forget_store_state,
@@ -73,6 +74,18 @@ def language_switch() -> str:
         help=t("frame.language_help"),
     )
     return str(choice)
+
+
+def kiosk_mode() -> bool:
+    """A big-screen link (``?mode=kiosk``): no sidebar, no navigation, no period choice."""
+    return kiosk_requested(st.query_params.to_dict())
+
+
+def language_from_url() -> str:
+    """The language of a screen with no controls: ``?lang=EN`` or Vietnamese."""
+    choice = normalise_language(str(st.query_params.get(LANG_KEY, DEFAULT_LANGUAGE)).lower())
+    st.session_state[LANG_KEY] = choice
+    return choice
 
 
 def serve_map_assets() -> None:
@@ -219,14 +232,14 @@ def period_filter() -> date | None:
     return chosen
 
 
-def navigation() -> st.navigation:  # type: ignore[valid-type]
+def navigation(hidden: bool = False) -> st.navigation:  # type: ignore[valid-type]
     by_key = {
         key: st.Page(path, title=t(key), icon=icon, url_path=url or None, default=not url)
         for path, key, icon, url in PAGES
     }
     return st.navigation(
         {t(section): [by_key[k] for k in keys] for section, keys in SECTIONS},
-        position="sidebar",
+        position="hidden" if hidden else "sidebar",
     )
 
 

@@ -14,7 +14,11 @@ from ui.frame import PAGES
 
 PAGE_FILES = [(path, key) for path, key, _icon, _url in PAGES]
 # The title each page shows (home and dossier have their own longer titles).
-PAGE_TITLE_KEYS = {"page.home": "home.title", "page.dossier": "dossier.title"}
+PAGE_TITLE_KEYS = {
+    "page.home": "home.title",
+    "page.dossier": "dossier.title",
+    "page.presentation": "presentation.title",
+}
 
 
 def visible_texts(at: AppTest) -> list[str]:

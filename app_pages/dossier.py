@@ -8,6 +8,7 @@ from common.spreadsheet import neutralise_formulas
 from metrics import default_catalog
 from metrics.bands import Band
 from metrics.views import OPERATIONAL_SUMMARY, peer_comparison
+from ui.briefs import brief_button
 from ui.charts import show_chart
 from ui.components import literal, page_header
 from ui.dossier import (
@@ -73,6 +74,7 @@ score = load_unit_score(code, period)
 summary = score.summary
 band = summary["band"]
 st.subheader(t("dossier.score_in", period=month(period)))
+brief_button(code, period)  # the one-page PDF of what follows (reports.brief)
 cols = st.columns(5)
 cols[0].metric(
     t("dossier.composite"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ui.briefs import pack_filter_picker, show_exports
 from ui.components import lazy_tabs, not_built_yet, page_header
 from ui.kiosk import (
     DEFAULT_EVERY_S,
@@ -57,4 +58,5 @@ if screen_tab.open:
 
 if export_tab.open:
     with export_tab:
-        not_built_yet("presentation.tab.exports")
+        st.caption(t("presentation.exports.filters"))
+        show_exports(filters=pack_filter_picker())

@@ -66,6 +66,9 @@ def tree(tmp_path: Path) -> Path:
         ("data/demo/bad.py", "from data.bootstrap import ensure_ready\n", ["demo-below-bootstrap"]),
         ("metrics/tasks_extra.py", "from data import queries\n", []),  # allowed: not a rule module
         ("geo/bad.py", "from ui import text\n", ["layers"]),
+        ("reports/bad.py", "import streamlit\n", ["reports-without-streamlit"]),
+        ("reports/bad.py", "from ui import text\n", ["reports-without-streamlit", "layers"]),
+        ("geo/bad.py", "from reports import brief\n", ["layers"]),
     ],
 )
 def test_a_bad_import_breaks_its_contract(

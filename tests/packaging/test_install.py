@@ -25,7 +25,7 @@ pytestmark = pytest.mark.slow
 
 # The dashboard's packages as the README's architecture names them (``common``: the bottom of
 # the flow); tests/, bench/, devtools/ and scripts/ are not installed.
-PACKAGES = ("app_pages", "data", "metrics", "geo", "ui", "i18n", "common")
+PACKAGES = ("app_pages", "data", "metrics", "geo", "reports", "ui", "i18n", "common")
 NOT_INSTALLED = ("tests", "bench", "devtools", "scripts", "docs", "static")
 DIST = "daklak-dx-dashboard"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ui.briefs import pack_filter_picker, show_exports
-from ui.components import lazy_tabs, not_built_yet, page_header
+from ui.components import lazy_tabs, page_header
 from ui.kiosk import (
     DEFAULT_EVERY_S,
     MAX_EVERY_S,
@@ -15,6 +15,7 @@ from ui.kiosk import (
     kiosk_requested,
     show_kiosk,
 )
+from ui.meeting import show_meeting_mode
 from ui.text import num, t
 
 params = st.query_params.to_dict()
@@ -30,7 +31,7 @@ meeting_tab, screen_tab, export_tab = lazy_tabs(
 
 if meeting_tab.open:
     with meeting_tab:
-        not_built_yet("presentation.tab.meeting")
+        show_meeting_mode()
 
 if screen_tab.open:
     with screen_tab:

@@ -43,6 +43,9 @@ PAGES = (  # (name, path, what "drawn" means)
     ("tasks", "/tasks", "table"),
     ("feedback", "/feedback", "table"),  # drawn: its first table (the backlog by unit)
     ("infrastructure", "/infrastructure", "table"),  # drawn: its first table (by month)
+    # The meeting-room screen on its heat-map slide: drawn once the tile map's names are.
+    ("big screen (kiosk)", "/presentation?mode=kiosk&pages=home&every=3600", "kiosk"),
+    ("presentation (meeting)", "/presentation", "h1"),
 )
 # True when the run is over and the page's main content is drawn.
 READY_JS = """(kind) => {
@@ -58,6 +61,8 @@ READY_JS = """(kind) => {
     return paths.length === 102;
   }
   if (kind === 'table') return shown(document.querySelector('[data-testid="stDataFrame"]'));
+  if (kind === 'kiosk') return !!document.querySelector('[data-kiosk-slide]')
+    && document.querySelectorAll('.st-key-kiosk_tiles .textpoint').length === 102;
   return shown(document.querySelector('h1'));
 }""".replace("MAP_IFRAME", MAP_IFRAME)
 # Before an interaction: mark the drawn paths as old and time the script run the change starts

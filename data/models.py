@@ -60,6 +60,16 @@ FEEDBACK_STATES = (
 SITE_TECHNOLOGIES = ("4G", "5G")
 OPERATORS = ("Viettel", "VNPT", "MobiFone")
 IMPORT_KINDS = ("demo", "registry", "indicators", "tasks", "feedback", "infrastructure")
+# What a meeting's agenda item is about (metrics.meetings builds them, in this order).
+MEETING_ITEM_KINDS = (
+    "follow_up",
+    "turned_red",
+    "dropped",
+    "overdue_task",
+    "escalation",
+    "feedback_overdue",
+    "will_miss_5g",
+)
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:
@@ -583,6 +593,70 @@ OPERATIONAL_TABLES = (
     IndicatorValueRevision.__table__,
     IndicatorValue.__table__,
     ImportBatch.__table__,
+)
+
+
+# --- the Steering Committee's meetings (chế độ cuộc họp) ---------------------------------------
+
+
+class Meeting(Base):
+    """One meeting of the Steering Committee with the units, and the score month it looked at."""
+
+    __tablename__ = "meetings"
+    __table_args__ = (Index("ix_meetings_held_on", "held_on"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    held_on: Mapped[date] = mapped_column(Date)
+    title: Mapped[str] = mapped_column(String(200))
+    period: Mapped[date] = mapped_column(Date)  # the score month (first day) on the agenda
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    created_by: Mapped[str] = mapped_column(String(120))
+
+
+class MeetingItem(Base):
+    """One agenda item as it was put on the agenda: its figures are stored (JSON text), so a
+    past meeting's agenda reads the same after the data behind it changed."""
+
+    __tablename__ = "meeting_items"
+    __table_args__ = (
+        CheckConstraint(_in("kind", MEETING_ITEM_KINDS), name="kind"),
+        UniqueConstraint("meeting_id", "position", name="meeting_position"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)  # 1, 2, … in agenda order
+    kind: Mapped[str] = mapped_column(String(20))
+    unit_code: Mapped[str | None] = mapped_column(ForeignKey("units.code"))
+    # No foreign key: the item records what was discussed, and a data reload may renumber
+    # the assignments; the figures keep the task's code and title.
+    assignment_id: Mapped[int | None] = mapped_column(Integer)
+    figures: Mapped[str] = mapped_column(Text)  # JSON: the figures shown, as they were
+
+
+class MeetingConclusion(Base):
+    """A conclusion (kết luận) recorded on an agenda item, and the task it became."""
+
+    __tablename__ = "meeting_conclusions"
+    __table_args__ = (
+        Index("ix_meeting_conclusions_item_id", "item_id"),
+        Index("ix_meeting_conclusions_task_id", "task_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("meeting_items.id", ondelete="CASCADE"))
+    text: Mapped[str] = mapped_column(String(300))
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    created_by: Mapped[str] = mapped_column(String(120))
+
+
+# Children first. Their conclusions point at tasks, so a demo regeneration (which replaces
+# every task) deletes them before the operational tables: they discussed the old data set.
+MEETING_TABLES = (
+    MeetingConclusion.__table__,
+    MeetingItem.__table__,
+    Meeting.__table__,
 )
 
 

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 from sqlalchemy import Connection, Date, DateTime, Table, text
 
-from data.models import OPERATIONAL_TABLES
+from data.models import MEETING_TABLES, OPERATIONAL_TABLES
 
 CHUNK_ROWS = 20_000
 # SQLite's default page cache (2 MB) makes index upkeep of a million-row load disk-bound; a
@@ -159,5 +159,6 @@ def delete_operational_rows(conn: Connection) -> None:
     until the new one commits instead of waiting on a table lock. (Deleting cases is fast
     because ``feedback_cases.duplicate_of_id`` is indexed: migration 0003.)
     """
-    for table in OPERATIONAL_TABLES:
+    # The meetings discussed the data set being replaced (their conclusions are its tasks).
+    for table in (*MEETING_TABLES, *OPERATIONAL_TABLES):
         conn.execute(table.delete())

@@ -43,6 +43,9 @@ EXPECTED_TABLES = {
     "published_pillar_scores",
     "published_indicator_scores",
     "published_inputs",
+    "meetings",
+    "meeting_items",
+    "meeting_conclusions",
 }
 
 

@@ -11,7 +11,8 @@ boundaries drawn with ``st_folium``, with Leaflet served locally exactly as the 
 
 Page-ready = from ``page.goto`` (fresh browser context) until the script state is
 ``notRunning`` and the main content is drawn: 102 ``path.leaflet-interactive`` in the map's
-iframe (heat map, floor), a visible table (dossier), a visible ``h1`` (other pages).
+iframe (heat map, floor), a visible table (dossier and the subject pages), the big screen's
+slide with the 102 names of its tile map (kiosk), a visible ``h1`` (presentation).
 Interaction = pick another pillar ("Tô màu theo") or month ("Kỳ đánh giá") in the UI: time until
 the rerun is done and the map frame shows 102 new shapes, and the script run alone (the app's
 "running" → "notRunning" state in the page). Memory = VmRSS of the server process with 1 and 20

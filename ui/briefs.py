@@ -1,4 +1,5 @@
-"""Download buttons for the printable exports: a unit's PDF brief, the province pack, PNG charts.
+"""Download buttons for the printable exports: a unit's PDF brief, the province pack (PDF and
+PowerPoint), PNG charts.
 
 The files are built by ``reports`` (no Streamlit there) only when a button is pressed
 (``st.download_button`` with a callable, in the download's own thread, without a rerun), and
@@ -29,6 +30,7 @@ from reports.pack import (
     province_heat_map_png,
     province_pack_pdf,
 )
+from reports.pack_pptx import PPTX_MIME, pack_pptx_file_name, province_pack_pptx
 from ui.export import Words
 from ui.loaders import (
     NO_SCORES,
@@ -84,9 +86,26 @@ def _pack(
     store: StoreKey, boundaries: str | None, filters: tuple[str | None, ...], lang: str
 ) -> bytes:
     del store
+    return province_pack_pdf(
+        get_engine(), _pack_filters(filters), lang, geojson=_geojson(boundaries)
+    )
+
+
+def _pack_filters(filters: tuple[str | None, ...]) -> PackFilters:
+    """The filters back from their cache key (:func:`_filters_key`)."""
     period, *rest = filters
-    chosen = PackFilters(date.fromisoformat(period) if period else None, *rest)
-    return province_pack_pdf(get_engine(), chosen, lang, geojson=_geojson(boundaries))
+    return PackFilters(date.fromisoformat(period) if period else None, *rest)
+
+
+@st.cache_data(ttl=EXPORT_TTL_S, max_entries=PACK_ENTRIES, show_spinner=False)
+def _pack_pptx(
+    store: StoreKey, boundaries: str | None, filters: tuple[str | None, ...], lang: str
+) -> bytes:
+    """The same pack as slides, under the same keys as :func:`_pack`."""
+    del store
+    return province_pack_pptx(
+        get_engine(), _pack_filters(filters), lang, geojson=_geojson(boundaries)
+    )
 
 
 @st.cache_data(ttl=EXPORT_TTL_S, max_entries=PACK_ENTRIES, show_spinner=False)
@@ -109,6 +128,9 @@ def _coverage_png(
     )
 
 
+ICONS = {PDF_MIME: ":material/picture_as_pdf:", PPTX_MIME: ":material/slideshow:"}
+
+
 def _button(
     label_key: str, build: Callable[[], bytes], file_name: str, mime: str, key: str
 ) -> None:
@@ -119,7 +141,7 @@ def _button(
         mime=mime,
         key=key,
         on_click="ignore",
-        icon=":material/picture_as_pdf:" if mime == PDF_MIME else ":material/image:",
+        icon=ICONS.get(mime, ":material/image:"),
     )
 
 
@@ -181,13 +203,23 @@ def show_exports(period: date | None = None, filters: PackFilters | None = None)
     st.subheader(t("report.ui.pack_title"))
     st.caption(t("report.ui.pack_caption"))
     filters_key = _filters_key(chosen)
-    _button(
-        "report.ui.pack_button",
-        lambda: _pack(store, boundaries, filters_key, lang),
-        pack_file_name(period),
-        PDF_MIME,
-        "exports_pack_pdf",
-    )
+    left, right = st.columns(2)
+    with left:
+        _button(
+            "report.ui.pack_button",
+            lambda: _pack(store, boundaries, filters_key, lang),
+            pack_file_name(period),
+            PDF_MIME,
+            "exports_pack_pdf",
+        )
+    with right:  # the same pack, to project: same filters, same cache keys
+        _button(
+            "report.pptx.ui_button",
+            lambda: _pack_pptx(store, boundaries, filters_key, lang),
+            pack_pptx_file_name(period),
+            PPTX_MIME,
+            "exports_pack_pptx",
+        )
 
     st.subheader(t("report.ui.charts_title"))
     left, right = st.columns(2)

@@ -49,6 +49,7 @@ ITEM_PARAM = "item"  # ?item=<n>, 1-based as on screen
 PICK_KEY = f"filter_{MEETING_PARAM}"
 PENDING_PICK = "_meeting_pending_pick"  # a meeting just set up: picked at the next run's top
 STEP_KEY = "meeting_step"  # session: (meeting id, 0-based item index)
+PICKED_KEY = "_meeting_agenda_row"  # session: the agenda row last acted on
 DONE_KEY = "_meeting_recorded"  # session: (item id, task code) of the last conclusion recorded
 DOSSIER_PAGE = "app_pages/dossier.py"
 TASKS_PAGE = "app_pages/tasks.py"
@@ -387,12 +388,22 @@ def _agenda_table(stored: StoredMeeting, words: Words) -> None:
                 t("meeting.col.conclusions"): counts.get(int(item["item_id"]), 0),
             }
         )
-    st.dataframe(
+    st.caption(t("meeting.agenda_pick_hint"))
+    picked = st.dataframe(
         neutralise_formulas(pd.DataFrame(rows)),
         hide_index=True,
         width="stretch",
-        key="meeting_agenda",
+        key=f"meeting_agenda_{stored.header.id}",
+        on_select="rerun",
+        selection_mode="single-row",
     )
+    chosen = picked.selection.rows[0] if picked and picked.selection.rows else None
+    # The table keeps reporting its selected row: act on a new choice once, so the presenter's
+    # buttons still move on from there.
+    if chosen != st.session_state.get(PICKED_KEY):
+        st.session_state[PICKED_KEY] = chosen
+        if chosen is not None:
+            _move(stored.header.id, int(chosen))
 
 
 def _step(meeting_id: int, count: int) -> int:
@@ -620,7 +631,7 @@ def show_meeting_mode() -> None:
             day=day(header.held_on),
             period=month(header.period),
             n=num(len(stored.items)),
-            by=header.created_by,
+            by=plain(header.created_by),  # typed by a person: shown as written
         )
     )
     st.markdown(f"**{t('meeting.agenda')}**")

@@ -9,6 +9,8 @@ from pathlib import Path
 from tests.e2e.conftest import SCREENSHOTS, recorded_page, wait_until_ready
 from tests.e2e.test_heat_map import SCREENS, non_local_requests
 
+HEADER_PX = ROW_PX = 35  # st.dataframe's header and body rows
+
 
 def _click(page: object, locator: object) -> None:
     """A real mouse click in the middle of the element (moved there, pressed, released)."""
@@ -59,6 +61,17 @@ def test_a_meeting_is_set_up_and_stepped_through_with_the_keyboard(
         # The presenter's buttons are real buttons too: a mouse click steps as well.
         _click(page, page.get_by_role("button", name="Mục sau"))
         _step_shown(page, f"Mục 3/{total}")
-        page.get_by_text(f"Mục 3/{total}").scroll_into_view_if_needed()
+        # A click on an agenda row presents that item: the fifth row's selection cell.
+        table = page.locator("[class*='st-key-meeting_agenda_'] [data-testid='stDataFrame']")
+        table.scroll_into_view_if_needed()
+        box = table.bounding_box()
+        assert box is not None
+        x, y = box["x"] + 18, box["y"] + HEADER_PX + 4 * ROW_PX + ROW_PX / 2
+        page.mouse.move(x, y, steps=5)
+        page.mouse.click(x, y)
+        _step_shown(page, f"Mục 5/{total}")
+        page.keyboard.press("PageDown")  # and the keys go on from there
+        _step_shown(page, f"Mục 6/{total}")
+        page.get_by_text(f"Mục 6/{total}").scroll_into_view_if_needed()
         page.screenshot(path=str(SCREENSHOTS / "meeting-presenter-1920x1080.png"))
         assert non_local_requests(recorded) == []

@@ -35,6 +35,7 @@ def test_the_exports_tab_offers_brief_pack_and_charts(app_env: Path) -> None:  #
         "Tải bản tin PDF",
         "Tải biểu đồ trụ cột (PNG)",
         "Tải báo cáo toàn tỉnh (PDF)",
+        "Tải báo cáo toàn tỉnh (PowerPoint)",
         "Tải bản đồ nhiệt (PNG)",
         "Tải biểu đồ 5G so với lộ trình (PNG)",
     ]
@@ -44,7 +45,15 @@ def test_the_exports_tab_offers_brief_pack_and_charts(app_env: Path) -> None:  #
 def test_the_buttons_builders_make_a_pdf_and_pngs(app_env: Path) -> None:  # noqa: F811
     # What a click runs (the download's own thread calls these with the page run's keys).
     from reports.pack import PackFilters
-    from ui.briefs import _brief, _coverage_png, _filters_key, _heat_map_png, _pack, _store_key
+    from ui.briefs import (
+        _brief,
+        _coverage_png,
+        _filters_key,
+        _heat_map_png,
+        _pack,
+        _pack_pptx,
+        _store_key,
+    )
     from ui.loaders import load_periods
 
     open_app()
@@ -52,5 +61,6 @@ def test_the_buttons_builders_make_a_pdf_and_pngs(app_env: Path) -> None:  # noq
     assert _brief(store, "24505", period, "vi").startswith(b"%PDF")
     filters = _filters_key(PackFilters(period, peer_group="phuong"))
     assert _pack(store, None, filters, "en").startswith(b"%PDF")
+    assert _pack_pptx(store, None, filters, "en").startswith(b"PK")  # a zip: the .pptx
     assert _heat_map_png(store, None, period, None, "vi").startswith(b"\x89PNG")
     assert _coverage_png(store, period, None, None, "vi").startswith(b"\x89PNG")

@@ -13,9 +13,17 @@ from tests.e2e.test_heat_map import SCREENS, non_local_requests
 
 TILES = ".st-key-kiosk_tiles"  # the tile map drawn for a 1080 px screen
 SLIDE = "[data-kiosk-slide]"  # the slide's footer: its name and run number
-# Set on the window once the page has loaded: a reload would make a new window object.
-MARK_WINDOW = "() => { window.__kioskMarker = 'still here'; }"
-READ_WINDOW = "() => window.__kioskMarker || null"
+# Set once the page has loaded, on the window and as an element of the DOM outside the app's
+# own tree: a reload would make a new window and a new document, losing both.
+MARK_PAGE = """() => {
+  window.__kioskMarker = 'still here';
+  const marker = document.createElement('div');
+  marker.id = 'kiosk-test-marker';
+  marker.hidden = true;
+  document.body.appendChild(marker);
+}"""
+READ_MARKS = """() => [window.__kioskMarker || null,
+  document.getElementById('kiosk-test-marker') !== null]"""
 
 
 def _slide(page: object) -> tuple[str, int]:
@@ -41,7 +49,7 @@ def test_the_big_screen_rotates_and_refreshes_without_a_reload(
         page.goto(f"{server}/presentation?mode=kiosk&pages=tasks,infrastructure&every=5")
         wait_until_ready(page)
         page.locator(SLIDE).first.wait_for(timeout=120_000)
-        page.evaluate(MARK_WINDOW)
+        page.evaluate(MARK_PAGE)
         first, run = _slide(page)
         assert first in {"tasks", "infrastructure"}
         assert page.locator("[data-testid='stSidebar']").count() == 0  # no chrome
@@ -56,7 +64,7 @@ def test_the_big_screen_rotates_and_refreshes_without_a_reload(
             name, _ = _slide(page)
             seen.add(name)
         assert seen == {"tasks", "infrastructure"}  # both pages came round
-        assert page.evaluate(READ_WINDOW) == "still here"  # never reloaded
+        assert page.evaluate(READ_MARKS) == ["still here", True]  # never reloaded
         navigations = page.evaluate("() => performance.getEntriesByType('navigation').length")
         assert navigations == 1
         # The room reads it from 5 m: the cards' figures are large on the big screen.

@@ -74,19 +74,32 @@ class TileLook:
     background: str = "white"
     legend_colour: str = "#111"
     legend: bool = True  # the big screen's band cards beside the map carry the legend instead
+    symbol_inline: bool = False  # the band's symbol before the name, not on a line of its own
 
 
 PAGE_LOOK = TileLook()
 # The meeting-room screen: names read from 5 m on 1920×1080 (see ui/kiosk.py).
 BIG_SCREEN_LOOK = TileLook(
-    label_size=16,
-    wrap_width=6,
+    label_size=18,
+    wrap_width=7,
+    symbol_inline=True,
     legend_size=22,
     background="#0d1117",
     legend_colour="#f0f3f6",
     legend=False,
 )
-SHORT_SCREEN_LOOK = replace(BIG_SCREEN_LOOK, label_size=12)  # a 1366×768 projector
+SHORT_SCREEN_LOOK = replace(BIG_SCREEN_LOOK, label_size=13)  # a 1366×768 projector
+
+
+def _label(symbol: str, name: str, look: TileLook) -> str:
+    if look.symbol_inline:  # one line fewer: room for larger names on the big screen
+        # The symbol leads the first line and counts in its width, but never stands on a line
+        # of its own ("! Krông" / "Búk", not "!" / "Krông" / "Búk").
+        lines = wrap_name(f"{symbol} {name}", look.wrap_width).split("<br>")
+        if len(lines) > 1 and lines[0] == plotly_text(symbol):
+            lines[:2] = [f"{lines[0]} {lines[1]}"]
+        return "<br>".join(lines)
+    return f"{plotly_text(symbol)}<br>{wrap_name(name, look.wrap_width)}"
 
 
 def tile_figure(cells: pd.DataFrame, height: int = 640, look: TileLook = PAGE_LOOK) -> go.Figure:
@@ -106,10 +119,7 @@ def tile_figure(cells: pd.DataFrame, height: int = 640, look: TileLook = PAGE_LO
                 y=part["row"],
                 mode="markers+text",
                 marker={"symbol": "square", "size": HIT_SIZE, "opacity": 0},
-                text=[
-                    f"{style.symbol}<br>{wrap_name(label, look.wrap_width)}"
-                    for label in part["label"]
-                ],
+                text=[_label(style.symbol, label, look) for label in part["label"]],
                 textfont={"size": look.label_size, "color": "#111"},
                 textposition="middle center",
                 customdata=part[["code"]].to_numpy(),

@@ -77,3 +77,16 @@ def test_squares_are_drawn_in_grid_units_so_neighbours_never_overlap() -> None:
     assert first.x1 - first.x0 < 1 and first.xref == "x"  # less than one grid step wide
     assert second.line.dash == "dash"  # grey is dashed, as on the map
     assert below.opacity < first.opacity == 1.0  # outside the chosen peer group: faded
+
+
+def test_the_big_screen_puts_the_symbol_before_the_name_and_never_alone() -> None:
+    from geo.tilemap import BIG_SCREEN_LOOK, PAGE_LOOK, _label
+
+    # Seven characters a line, the symbol and its space counted.
+    assert _label("!", "Krông Búk", BIG_SCREEN_LOOK) == "! Krông<br>Búk"
+    assert _label("✓", "Buôn Ma Thuột", BIG_SCREEN_LOOK) == "✓ Buôn<br>Ma<br>Thuột"
+    assert _label("✕", "Ea Rốk", BIG_SCREEN_LOOK) == "✕ Ea<br>Rốk"
+    # "! M'Drắk" is 8 characters: the symbol stays with the word rather than alone above it.
+    assert _label("!", "M'Drắk", BIG_SCREEN_LOOK) == "! M'Drắk"
+    # The page keeps the symbol on a line of its own, eight characters a line.
+    assert _label("!", "Krông Búk", PAGE_LOOK) == "!<br>Krông<br>Búk"

@@ -29,7 +29,7 @@ from metrics.api import default_period
 from metrics.bands import DISPLAY_ORDER
 from metrics.feedback_board import FeedbackFilters
 from metrics.infra_board import InfraFilters
-from metrics.task_board import TaskBucket, TaskFilters
+from metrics.task_board import TaskBucket, TaskFilters, overdue_by_task
 from ui.heatmap import tile_cells
 from ui.loaders import (
     load_dataset_status,
@@ -394,27 +394,15 @@ def _tasks_slide() -> date | None:
 
 
 def longest_overdue_tasks(register: pd.DataFrame, lang: str) -> list[tuple[str, str]]:
-    """The overdue tasks, longest overdue first, one row per task (a task late in 30 communes is
-    one line, with how many): "title (n đơn vị)", "d ngày"."""
-    overdue = register[register["status"] == str(TaskBucket.OVERDUE)]
-    if overdue.empty:
-        return []
+    """The overdue tasks, longest overdue first, one line per task with how many assignees are
+    late on it ("48 nơi · title", "144 ngày")."""
     title = "title_vi" if lang == "vi" else "title_en"
-    per_task = (
-        overdue.groupby("task_code", sort=False)
-        .agg(
-            title=(title, "first"),
-            assignees=("assignment_id", "size"),
-            days=("days_overdue", "max"),
-        )
-        .sort_values(["days", "assignees"], ascending=[False, False], kind="stable")
-    )
     return [
         (
-            t("kiosk.tasks.task_line", title=row.title, n=num(row.assignees)),
-            t("kiosk.days", days=num(row.days)),
+            t("kiosk.tasks.task_line", title=row[title], n=num(row["assignees"])),
+            t("kiosk.days", days=num(row["days_overdue"])),
         )
-        for row in per_task.head(LIST_ROWS).itertuples()
+        for _, row in overdue_by_task(register).head(LIST_ROWS).iterrows()
     ]
 
 

@@ -17,6 +17,7 @@ from metrics.task_board import (
     TaskFilters,
     ageing_bucket,
     not_moving,
+    overdue_by_task,
     task_board,
     task_detail,
     task_filter_options,
@@ -315,3 +316,24 @@ def test_done_but_the_indicator_is_not_moving() -> None:
     assert not_moving(confirmed, indicators, catalog) == ["fibre_household_pct"]
     unconfirmed = pd.Series({"confirmed_at": pd.NaT})
     assert not_moving(unconfirmed, indicators, catalog) == []
+
+
+def test_overdue_assignments_gathered_per_task_longest_first() -> None:
+    register = pd.DataFrame(
+        {
+            "assignment_id": [1, 2, 3, 4, 5, 6],
+            "task_code": ["T1", "T1", "T2", "T3", "T3", "T4"],
+            "title_vi": ["Một", "Một", "Hai", "Ba", "Ba", "Bốn"],
+            "title_en": ["One", "One", "Two", "Three", "Three", "Four"],
+            "status": ["overdue", "overdue", "overdue", "overdue", "in_progress", "done_late"],
+            "days_overdue": pd.array([10, 40, 40, 5, pd.NA, pd.NA], dtype="Int64"),
+        }
+    )
+    per_task = overdue_by_task(register)
+    # T1: two overdue, longest 40; T2: one, 40 (fewer assignees, after T1); T3: only one of its
+    # two is overdue, 5 days; T4 is done: not listed.
+    assert per_task["task_code"].tolist() == ["T1", "T2", "T3"]
+    assert per_task["assignees"].tolist() == [2, 1, 1]
+    assert per_task["days_overdue"].tolist() == [40, 40, 5]
+    assert per_task["title_en"].tolist() == ["One", "Two", "Three"]
+    assert overdue_by_task(register[register["status"] != "overdue"]).empty

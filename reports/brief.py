@@ -13,12 +13,12 @@ import io
 import math
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import pandas as pd
 from sqlalchemy import Engine
 
 from common.site_stages import BLOCKED
+from common.workcalendar import VIETNAM_TZ
 from geo.palette import BAND_STYLES
 from metrics.bands import Band
 from metrics.explain import display_decimals
@@ -29,7 +29,7 @@ from reports.facts import UnitFacts, unit_facts
 from reports.pdf import INK, MUTED, NAVY, PALE, RULE, Document, PageText, clean, hex_rgb
 from reports.text import Words, missing
 
-VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
+VIETNAM = VIETNAM_TZ
 PDF_MIME = "application/pdf"
 # Rows each list may take on the page; the rest is "và N mục khác". Chosen so that the longest
 # version of every block still ends above the methodology box (checked by the tests with the

@@ -15,13 +15,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import geopandas as gpd
 import pandas as pd
 from sqlalchemy import Engine
 
 from common.periods import month_end
+from common.workcalendar import VIETNAM_TZ
 from data.registry import load_units as load_registry_units
 from geo.palette import BAND_STYLES
 from geo.tiles import tile_layout
@@ -37,7 +37,7 @@ from reports.facts import feedback_period, judged_day
 from reports.text import Words, missing
 
 PAGES = ("map", "tasks", "feedback", "infrastructure")
-VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")  # the pack's "made at" time
+VIETNAM = VIETNAM_TZ  # the pack's "made at" time
 
 
 @dataclass(frozen=True)

@@ -36,12 +36,12 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from common.spreadsheet import neutralise_cell, neutralise_formulas
-from i18n import translate
-from i18n.formats import format_date, format_datetime, format_month, format_number
+from i18n.formats import format_date, format_datetime, format_number
 from metrics.bands import Band
 from metrics.catalog import Catalog
 from metrics.explain import display_decimals
 from metrics.publication import PublishedBeside
+from reports.text import Words
 from ui.loaders import store_state
 from ui.text import current_language, t
 
@@ -211,28 +211,10 @@ def _write_cell(cell: Any, value: Any, number: NumberFormat | None) -> None:
 # --- text in one language, off the page's thread ----------------------------------------------
 
 
-@dataclass(frozen=True)
-class Words:
-    """Translated and formatted text in one language. The builders below run when a button is
-    pressed, in a thread of the download's own that has no session (so no ``ui.text``, which
-    reads the language from the session): the page hands them its language instead."""
-
-    lang: str
-
-    def t(self, key: str, /, **values: Any) -> str:
-        return translate(key, self.lang, **values)
-
-    def num(self, value: float | int | None, decimals: int = 0) -> str:
-        return format_number(value, self.lang, decimals)
-
-    def day(self, value: date | datetime | None) -> str:
-        return format_date(value, self.lang)
-
-    def month(self, value: date | datetime | None) -> str:
-        return format_month(value, self.lang)
-
-    def when(self, value: datetime | None) -> str:
-        return format_datetime(value, self.lang)
+# ``Words`` (imported above from ``reports.text``, where the PDF exports need it too): the
+# builders below run when a button is pressed, in a thread of the download's own that has no
+# session (so no ``ui.text``, which reads the language from the session): the page hands them
+# its language instead.
 
 
 # --- the title block's lines -------------------------------------------------------------------

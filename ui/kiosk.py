@@ -15,14 +15,14 @@ from __future__ import annotations
 import html
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from common.workcalendar import VIETNAM_TZ
 from geo.palette import BAND_STYLES
 from geo.tilemap import BIG_SCREEN_LOOK, SHORT_SCREEN_LOOK, tile_figure
 from metrics.api import default_period
@@ -61,10 +61,7 @@ LIST_ROWS = 6  # rows in a slide's list: more is not readable from the back of t
 MAP_HEIGHT_PX = 860  # the tile map on 1920×1080: 11 rows of ≈ 78 px squares
 SHORT_MAP_HEIGHT_PX = 600  # on a 1366×768 projector
 
-try:
-    PROVINCE_TIME = ZoneInfo("Asia/Ho_Chi_Minh")
-except ZoneInfoNotFoundError:  # no tz database on the server: Vietnam has no summer time
-    PROVINCE_TIME = timezone(timedelta(hours=7))  # type: ignore[assignment]
+PROVINCE_TIME = VIETNAM_TZ  # the clock shows the province's time, whatever the server's
 
 
 @dataclass(frozen=True)

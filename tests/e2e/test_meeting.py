@@ -40,12 +40,22 @@ def test_a_meeting_is_set_up_and_stepped_through_with_the_keyboard(
             timeout=60_000
         )
         secretary = page.get_by_label("Người lập (thư ký cuộc họp)")
-        if not secretary.is_visible():  # meetings exist: the set-up form is folded
+        # The set-up form is folded when meetings exist: read that from the expander itself (a
+        # field looked at while the page is still being drawn would read as hidden, and a click
+        # on the expander would then fold it).
+        secretary.wait_for(state="attached", timeout=60_000)
+        folded = page.locator("[data-testid='stExpander'] details").filter(
+            has_text="Lập cuộc họp mới"
+        )
+        if folded.get_attribute("open") is None:
             _click(page, page.get_by_text("Lập cuộc họp mới"))
+        secretary.wait_for(state="visible", timeout=30_000)
         _click(page, secretary)
         page.keyboard.type("Thư ký Ban Chỉ đạo")
         page.keyboard.press("Tab")
-        _click(page, page.get_by_role("button", name="Lập chương trình họp"))
+        submit = page.get_by_role("button", name="Lập chương trình họp")
+        submit.wait_for(state="visible", timeout=60_000)
+        _click(page, submit)
         _step_shown(page, "Mục 1/")
         heading = page.get_by_role("heading", name="Mục 1/").inner_text()
         total = int(heading.split("/")[1])
